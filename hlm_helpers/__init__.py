@@ -1,0 +1,46 @@
+"""Helpers for the course *Hierarchical Linear Models with PyMC*.
+
+What every chapter needs and no chapter teaches: loading the data, the convergence check,
+error metrics, prediction plumbing and the plots that several chapters share.
+"""
+
+import warnings
+
+# ArviZ 0.23 prints a once-a-day notice about its coming 1.0 refactor. The course pins the 0.x
+# line (ArviZ 1.x needs Python 3.12), so the notice is noise for readers; import ArviZ once here
+# with it silenced. Other warnings are untouched.
+with warnings.catch_warnings():
+    warnings.filterwarnings("ignore", message=r"\s*ArviZ is undergoing", category=FutureWarning)
+    import arviz  # noqa: F401
+
+from .data import DATA_DIR_ENV, DataError, group_level, load_king_county, load_radon
+from .diagnostics import ConvergenceError, check_convergence, convergence_table, count_divergences
+from .metrics import interval_coverage, rmsd
+from .plots import POOLING_COLORS, POOLING_LABELS, plot_group_fit, plot_shrinkage
+from .predict import UnknownGroupError, encode_groups, group_lines, predict_new_group, predict_rows
+from .timing import Timer
+
+__all__ = [
+    "DATA_DIR_ENV",
+    "POOLING_COLORS",
+    "POOLING_LABELS",
+    "ConvergenceError",
+    "DataError",
+    "Timer",
+    "UnknownGroupError",
+    "check_convergence",
+    "convergence_table",
+    "count_divergences",
+    "encode_groups",
+    "group_level",
+    "group_lines",
+    "interval_coverage",
+    "load_king_county",
+    "load_radon",
+    "plot_group_fit",
+    "plot_shrinkage",
+    "predict_new_group",
+    "predict_rows",
+    "rmsd",
+]
+__version__ = "0.1.0"

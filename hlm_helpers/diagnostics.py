@@ -1,0 +1,123 @@
+"""One convergence check for every fit the course draws a conclusion from."""
+
+from __future__ import annotations
+
+import arviz as az
+import numpy as np
+import pandas as pd
+
+__all__ = ["ConvergenceError", "check_convergence", "convergence_table"]
+
+
+class ConvergenceError(RuntimeError):
+    """A fit failed the convergence check; the message names the variables at fault."""
+
+
+def _posterior(idata):
+    if not hasattr(idata, "posterior"):
+        raise TypeError(
+            "check_convergence needs the InferenceData returned by pm.sample(); "
+            f"got {type(idata).__name__} without a posterior group."
+        )
+    return idata.posterior
+
+
+def convergence_table(idata, var_names=None) -> pd.DataFrame:
+    """Worst R-hat and smallest bulk and tail ESS of each variable.
+
+    Parameters
+    ----------
+    idata : arviz.InferenceData
+        A fit with a ``posterior`` group of at least 2 chains.
+    var_names : list of str, optional
+        Variables to check; all free and deterministic variables by default.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by variable, with columns ``r_hat`` (max over elements), ``ess_bulk`` and
+        ``ess_tail`` (min over elements).
+    """
+    posterior = _posterior(idata)
+    if var_names is None:
+        var_names = list(posterior.data_vars)
+    unknown = [v for v in var_names if v not in posterior.data_vars]
+    if unknown:
+        raise KeyError(f"No variable(s) {unknown} in the posterior; it has {list(posterior.data_vars)}.")
+    if posterior.sizes.get("chain", 1) < 2:
+        raise ValueError("R-hat needs at least 2 chains: sample with chains>=2.")
+    subset = posterior[var_names]
+    r_hat = az.rhat(subset)
+    ess_bulk = az.ess(subset, method="bulk")
+    ess_tail = az.ess(subset, method="tail")
+    rows = {}
+    for v in var_names:
+        rows[v] = {
+            "r_hat": float(np.nanmax(r_hat[v].values)),
+            "ess_bulk": float(np.nanmin(ess_bulk[v].values)),
+            "ess_tail": float(np.nanmin(ess_tail[v].values)),
+        }
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def check_convergence(
+    idata,
+    var_names=None,
+    *,
+    r_hat_max: float = 1.01,
+    ess_bulk_min: float = 400,
+    ess_tail_min: float = 400,
+    max_divergences: int = 0,
+) -> pd.DataFrame:
+    """Raise :class:`ConvergenceError` unless the fit passes every threshold.
+
+    The defaults follow Vehtari et al. (2021): rank-normalised R-hat below 1.01 and bulk and
+    tail effective sample sizes of at least 400 (100 per chain for 4 chains), and no
+    divergent transitions.
+
+    Parameters
+    ----------
+    idata : arviz.InferenceData
+        The fit, as returned by ``pm.sample``.
+    var_names : list of str, optional
+        Variables to check (all posterior variables by default).
+    r_hat_max, ess_bulk_min, ess_tail_min : float
+        Thresholds.
+    max_divergences : int
+        Largest number of divergent transitions (summed over chains) that still passes.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The :func:`convergence_table` of the fit, when it passes.
+    """
+    table = convergence_table(idata, var_names)
+    problems = []
+    bad = table[table["r_hat"] > r_hat_max]
+    for name, row in bad.iterrows():
+        problems.append(f"{name}: R-hat {row.r_hat:.3f} > {r_hat_max}")
+    bad = table[table["ess_bulk"] < ess_bulk_min]
+    for name, row in bad.iterrows():
+        problems.append(f"{name}: bulk ESS {row.ess_bulk:.0f} < {ess_bulk_min}")
+    bad = table[table["ess_tail"] < ess_tail_min]
+    for name, row in bad.iterrows():
+        problems.append(f"{name}: tail ESS {row.ess_tail:.0f} < {ess_tail_min}")
+    n_div = count_divergences(idata)
+    if n_div > max_divergences:
+        problems.append(f"{n_div} divergent transitions (allowed: {max_divergences})")
+    if problems:
+        raise ConvergenceError(
+            "The fit did not pass the convergence check:\n  - "
+            + "\n  - ".join(problems)
+            + "\nDo not read this posterior. Try more tuning or draws, a higher target_accept, "
+            "a non-centred parameterisation, or tighter priors."
+        )
+    return table
+
+
+def count_divergences(idata) -> int:
+    """Number of divergent transitions over all chains (0 if the fit recorded none)."""
+    stats = getattr(idata, "sample_stats", None)
+    if stats is None or "diverging" not in stats:
+        return 0
+    return int(stats["diverging"].sum())

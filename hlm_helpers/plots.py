@@ -1,0 +1,104 @@
+"""Plots that several chapters share. Chapter-specific plots stay in their chapter."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import xarray as xr
+
+__all__ = ["POOLING_COLORS", "POOLING_LABELS", "plot_group_fit", "plot_shrinkage"]
+
+#: One colour per pooling scheme, the same in every chapter (colour-blind safe, Okabe-Ito).
+POOLING_COLORS = {
+    "complete": "#E69F00",  # orange
+    "none": "#0072B2",  # blue
+    "partial": "#009E73",  # green
+    "data": "#333333",
+}
+POOLING_LABELS = {
+    "complete": "complete pooling",
+    "none": "no pooling",
+    "partial": "partial pooling",
+}
+
+
+def _band(lines: xr.DataArray, hdi_prob: float):
+    stacked = lines.stack(sample=("chain", "draw")).transpose("sample", ...)
+    values = stacked.values
+    lo, hi = np.quantile(values, [(1 - hdi_prob) / 2, (1 + hdi_prob) / 2], axis=0)
+    return values.mean(axis=0), lo, hi
+
+
+def plot_group_fit(ax, x_data, y_data, x_grid, lines: dict, *, prob: float = 0.9, jitter=None, title=None):
+    """Data of one group with posterior lines of several models and their central intervals.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    x_data, y_data : array-like
+        The group's observations.
+    x_grid : array-like
+        Predictor values at which ``lines`` were evaluated.
+    lines : dict of str to xarray.DataArray
+        Keyed by pooling scheme (``"complete"``, ``"none"``, ``"partial"``); each a posterior of
+        the line with dims ``(chain, draw, x)``.
+    prob : float
+        Mass of the shaded central interval.
+    jitter : numpy.random.Generator, optional
+        If given, jitters the points horizontally so that ties on a binary predictor show.
+    """
+    x_data = np.asarray(x_data, dtype=float)
+    if jitter is not None:
+        x_data = x_data + jitter.uniform(-0.04, 0.04, size=len(x_data))
+    ax.scatter(x_data, y_data, color=POOLING_COLORS["data"], s=18, alpha=0.7, zorder=3, label="data")
+    for scheme, da in lines.items():
+        mean, lo, hi = _band(da, prob)
+        color = POOLING_COLORS.get(scheme, None)
+        ax.plot(x_grid, mean, color=color, lw=2, label=POOLING_LABELS.get(scheme, scheme))
+        ax.fill_between(x_grid, lo, hi, color=color, alpha=0.2, lw=0)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_shrinkage(ax, group_size, estimates: dict, *, reference=None, reference_label="population mean",
+                   log_x: bool = True, connect: tuple | None = ("none", "partial")):
+    """Group estimates under several pooling schemes against the number of observations per group.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    group_size : array-like, shape (n_groups,)
+        Observations per group.
+    estimates : dict of str to array-like
+        Keyed by pooling scheme; point estimates per group, in group-code order.
+    reference : float, optional
+        A horizontal line, such as the population mean the estimates shrink toward.
+    connect : (str, str) or None
+        Draw a thin segment from one scheme's estimate to another's for each group, to show
+        how far each moved.
+    """
+    n = np.asarray(group_size, dtype=float)
+    rng = np.random.default_rng(0)  # fixed jitter, only to separate groups of equal size
+    xj = n * np.exp(rng.uniform(-0.06, 0.06, len(n))) if log_x else n + rng.uniform(-0.2, 0.2, len(n))
+    if connect and all(k in estimates for k in connect):
+        a, b = (np.asarray(estimates[k]) for k in connect)
+        ax.vlines(xj, np.minimum(a, b), np.maximum(a, b), color="0.6", lw=0.8, zorder=1)
+    for scheme, est in estimates.items():
+        est = np.asarray(est)
+        if est.ndim == 0:
+            ax.axhline(float(est), color=POOLING_COLORS.get(scheme), lw=1.5,
+                       label=POOLING_LABELS.get(scheme, scheme))
+            continue
+        ax.scatter(xj, est, s=20, color=POOLING_COLORS.get(scheme), label=POOLING_LABELS.get(scheme, scheme), zorder=2)
+    if reference is not None:
+        ax.axhline(reference, color="0.3", ls="--", lw=1, label=reference_label)
+    if log_x:
+        ax.set_xscale("log")
+    ax.legend(frameon=False)
+    return ax
+
+
+def new_figure(ncols=1, nrows=1, width=4.5, height=3.4, **kwargs):
+    """A figure of ``nrows`` by ``ncols`` panels of a size that reads well in the book."""
+    return plt.subplots(nrows, ncols, figsize=(width * ncols, height * nrows), **kwargs)
