@@ -13,7 +13,7 @@ with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message=r"\s*ArviZ is undergoing", category=FutureWarning)
     import arviz  # noqa: F401
 
-from .data import DATA_DIR_ENV, DataError, group_level, load_king_county, load_radon
+from .data import DATA_DIR_ENV, DataError, group_level, load_king_county, load_radon, recode_groups
 from .diagnostics import ConvergenceError, check_convergence, convergence_table, count_divergences
 from .metrics import interval_coverage, rmsd
 from .plots import POOLING_COLORS, POOLING_LABELS, plot_group_fit, plot_shrinkage
@@ -41,6 +41,7 @@ __all__ = [
     "plot_shrinkage",
     "predict_new_group",
     "predict_rows",
+    "recode_groups",
     "rmsd",
 ]
 __version__ = "0.1.0"

@@ -22,6 +22,7 @@ __all__ = [
     "load_king_county",
     "load_radon",
     "radon_path",
+    "recode_groups",
 ]
 
 #: Environment variable naming a folder that holds ``kc_house_data.csv``.
@@ -259,3 +260,16 @@ def _missing_king_county_message(candidates) -> str:
         f"  2. With internet access, call load_king_county() with download=True (the default): it fetches "
         f"OpenML data set {OPENML_ID} once and caches it."
     )
+
+
+def recode_groups(df: pd.DataFrame, group: str) -> pd.DataFrame:
+    """A copy of ``df`` whose ``group`` categories and ``<group>_idx`` codes cover only its rows.
+
+    Use it after dropping whole groups (to treat them as new), so that the model's coords and
+    codes run over the groups that remain, with no empty group.
+    """
+    if group not in df.columns:
+        raise DataError(f"recode_groups: the frame has no column {group!r}.")
+    out = df.copy()
+    out[group] = out[group].astype(str)
+    return _add_group(out, group)

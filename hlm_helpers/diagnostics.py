@@ -30,7 +30,8 @@ def convergence_table(idata, var_names=None) -> pd.DataFrame:
     idata : arviz.InferenceData
         A fit with a ``posterior`` group of at least 2 chains.
     var_names : list of str, optional
-        Variables to check; all free and deterministic variables by default.
+        Variables to check; all free and deterministic variables by default (not the
+        unconstrained ``*__`` copies that some samplers store).
 
     Returns
     -------
@@ -40,7 +41,8 @@ def convergence_table(idata, var_names=None) -> pd.DataFrame:
     """
     posterior = _posterior(idata)
     if var_names is None:
-        var_names = list(posterior.data_vars)
+        # nutpie also stores the unconstrained copies (``sigma_log__``); they add nothing.
+        var_names = [v for v in posterior.data_vars if not str(v).endswith("__")]
     unknown = [v for v in var_names if v not in posterior.data_vars]
     if unknown:
         raise KeyError(f"No variable(s) {unknown} in the posterior; it has {list(posterior.data_vars)}.")

@@ -1,0 +1,73 @@
+"""Run chapter notebooks through nbmake and read the numbers they ``glue``."""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from nbmake.nb_run import NotebookRun
+
+ROOT = Path(__file__).resolve().parents[1]
+CHAPTER_TIMEOUT = 600  # seconds per cell, as in _config.yml
+
+
+def toc_files() -> list[str]:
+    """Files listed in _toc.yml (without suffix), root first."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]]
+
+    def walk(entries):
+        for entry in entries or []:
+            if "file" in entry:
+                files.append(entry["file"])
+            walk(entry.get("sections"))
+
+    for part in toc.get("parts", []):
+        walk(part.get("chapters"))
+    walk(toc.get("chapters"))
+    return files
+
+
+def toc_notebooks() -> list[Path]:
+    """Notebooks listed in _toc.yml."""
+    return [ROOT / f"{f}.ipynb" for f in toc_files() if (ROOT / f"{f}.ipynb").exists()]
+
+
+@lru_cache(maxsize=None)
+def run_chapter(path: Path):
+    """Execute a notebook once per test session through nbmake; return nbmake's result."""
+    return NotebookRun(Path(path), default_timeout=CHAPTER_TIMEOUT).execute()
+
+
+GLUE_MIME = "application/papermill.record/text/plain"
+_NUMPY_SCALAR = re.compile(r"^np\.(?:float|int)\d*\((.*)\)$")
+
+
+def _parse(text):
+    """A number from its repr (``0.33``, ``np.float64(0.33)``); a string without its quotes."""
+    if not isinstance(text, str):
+        return text
+    match = _NUMPY_SCALAR.match(text.strip())
+    if match:
+        text = match.group(1)
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text.strip("'\"")
+
+
+def glued(nb) -> dict:
+    """The values a notebook glued with ``myst_nb.glue``, by name (plain-text form parsed)."""
+    values = {}
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            name = out.get("metadata", {}).get("scrapbook", {}).get("name")
+            if name is None:
+                continue
+            data = out.get("data", {})
+            text = data.get(GLUE_MIME, data.get("text/plain"))
+            values[name] = _parse(text)
+    return values
