@@ -13,6 +13,7 @@ with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message=r"\s*ArviZ is undergoing", category=FutureWarning)
     import arviz  # noqa: F401
 
+from .book import glue
 from .data import DATA_DIR_ENV, DataError, group_level, load_king_county, load_radon, recode_groups
 from .diagnostics import ConvergenceError, check_convergence, convergence_table, count_divergences
 from .metrics import interval_coverage, rmsd
@@ -32,6 +33,7 @@ __all__ = [
     "convergence_table",
     "count_divergences",
     "encode_groups",
+    "glue",
     "group_level",
     "group_lines",
     "interval_coverage",
