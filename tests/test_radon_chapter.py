@@ -66,3 +66,12 @@ def test_claims_of_the_prose_hold(numbers):
     assert numbers["new_rmsd_u"] < numbers["new_rmsd_no_u"]
     assert numbers["new_width_u"] < numbers["new_width_no_u"]
     assert numbers["new_sd_alpha_u"] < numbers["new_sd_alpha_no_u"]
+
+
+def test_figures_are_drawn():
+    # The data (2), homes per county, posterior, three counties, shrinkage, uranium, new counties,
+    # and the model graph: a backend that does not display (MPLBACKEND=Agg) would leave none.
+    nb = run_chapter(RADON).nb
+    images = sum(1 for c in nb.cells for o in c.get("outputs", [])
+                 if {"image/png", "image/svg+xml"} & set(o.get("data", {})))
+    assert images >= 8, f"only {images} figures in the executed chapter"
