@@ -36,8 +36,8 @@ def convergence_table(idata, var_names=None) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Indexed by variable, with columns ``r_hat`` (max over elements), ``ess_bulk`` and
-        ``ess_tail`` (min over elements).
+        Indexed by variable, with columns ``r_hat`` (max over elements, 3 decimals), ``ess_bulk``
+        and ``ess_tail`` (min over elements, whole draws).
     """
     posterior = _posterior(idata)
     if var_names is None:
@@ -55,9 +55,9 @@ def convergence_table(idata, var_names=None) -> pd.DataFrame:
     rows = {}
     for v in var_names:
         rows[v] = {
-            "r_hat": float(np.nanmax(r_hat[v].values)),
-            "ess_bulk": float(np.nanmin(ess_bulk[v].values)),
-            "ess_tail": float(np.nanmin(ess_tail[v].values)),
+            "r_hat": round(float(np.nanmax(r_hat[v].values)), 3),
+            "ess_bulk": int(np.nanmin(ess_bulk[v].values)),
+            "ess_tail": int(np.nanmin(ess_tail[v].values)),
         }
     return pd.DataFrame.from_dict(rows, orient="index")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import xarray as xr
 
@@ -22,10 +21,10 @@ POOLING_LABELS = {
 }
 
 
-def _band(lines: xr.DataArray, hdi_prob: float):
-    stacked = lines.stack(sample=("chain", "draw")).transpose("sample", ...)
-    values = stacked.values
-    lo, hi = np.quantile(values, [(1 - hdi_prob) / 2, (1 + hdi_prob) / 2], axis=0)
+def _mean_and_central_interval(lines: xr.DataArray, prob: float):
+    """Posterior mean and central ``prob`` interval over (chain, draw)."""
+    values = lines.stack(sample=("chain", "draw")).transpose("sample", ...).values
+    lo, hi = np.quantile(values, [(1 - prob) / 2, (1 + prob) / 2], axis=0)
     return values.mean(axis=0), lo, hi
 
 
@@ -52,7 +51,7 @@ def plot_group_fit(ax, x_data, y_data, x_grid, lines: dict, *, prob: float = 0.9
         x_data = x_data + jitter.uniform(-0.04, 0.04, size=len(x_data))
     ax.scatter(x_data, y_data, color=POOLING_COLORS["data"], s=18, alpha=0.7, zorder=3, label="data")
     for scheme, da in lines.items():
-        mean, lo, hi = _band(da, prob)
+        mean, lo, hi = _mean_and_central_interval(da, prob)
         color = POOLING_COLORS.get(scheme, None)
         ax.plot(x_grid, mean, color=color, lw=2, label=POOLING_LABELS.get(scheme, scheme))
         ax.fill_between(x_grid, lo, hi, color=color, alpha=0.2, lw=0)
@@ -98,7 +97,3 @@ def plot_shrinkage(ax, group_size, estimates: dict, *, reference=None, reference
     ax.legend(frameon=False)
     return ax
 
-
-def new_figure(ncols=1, nrows=1, width=4.5, height=3.4, **kwargs):
-    """A figure of ``nrows`` by ``ncols`` panels of a size that reads well in the book."""
-    return plt.subplots(nrows, ncols, figsize=(width * ncols, height * nrows), **kwargs)

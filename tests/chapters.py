@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -43,16 +42,14 @@ def run_chapter(path: Path):
 
 
 GLUE_MIME = "application/papermill.record/text/plain"
-_NUMPY_SCALAR = re.compile(r"^np\.(?:float|int)\d*\((.*)\)$")
 
 
 def _parse(text):
-    """A number from its repr (``0.33``, ``np.float64(0.33)``); a string without its quotes."""
+    """A number or boolean from its repr (``hlm.glue`` records plain Python values); else the string."""
     if not isinstance(text, str):
         return text
-    match = _NUMPY_SCALAR.match(text.strip())
-    if match:
-        text = match.group(1)
+    if text in ("True", "False"):
+        return text == "True"
     try:
         return json.loads(text)
     except ValueError:

@@ -66,12 +66,23 @@ def test_claims_of_the_prose_hold(numbers):
     assert numbers["new_rmsd_u"] < numbers["new_rmsd_no_u"]
     assert numbers["new_width_u"] < numbers["new_width_no_u"]
     assert numbers["new_sd_alpha_u"] < numbers["new_sd_alpha_no_u"]
+    # Figure of three counties: Cass has no first-floor home, so its no-pooling band is the prior's.
+    assert numbers["panel_first_floor_cass"] == 0
+    assert numbers["panel_unpooled_width_cass"] > 20
+
+
+def test_exercise_solutions_hold(numbers):
+    # Exercise 1: complete pooling loses to partial pooling on held-out homes.
+    assert numbers["rmsd_out_pooled"] > numbers["rmsd_out_hierarchical"]
+    # Exercise 2: the centred model, otherwise identical, fails the convergence check.
+    assert numbers["centred_fails"] is True
+    assert numbers["centred_sigma_beta_ess"] < 400 <= numbers["hier_sigma_beta_ess"]
 
 
 def test_figures_are_drawn():
-    # The data (2), homes per county, posterior, three counties, shrinkage, uranium, new counties,
-    # and the model graph: a backend that does not display (MPLBACKEND=Agg) would leave none.
+    # The data, homes per county, the model graph, posterior, three counties, shrinkage, uranium,
+    # new counties, and the slope shrinkage of exercise 3: a backend that does not display (MPLBACKEND=Agg) would leave none.
     nb = run_chapter(RADON).nb
     images = sum(1 for c in nb.cells for o in c.get("outputs", [])
                  if {"image/png", "image/svg+xml"} & set(o.get("data", {})))
-    assert images >= 8, f"only {images} figures in the executed chapter"
+    assert images >= 9, f"only {images} figures in the executed chapter"
