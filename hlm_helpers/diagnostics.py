@@ -106,7 +106,8 @@ def check_convergence(
         problems.append(f"{name}: tail ESS {row.ess_tail:.0f} < {ess_tail_min}")
     n_div = count_divergences(idata)
     if n_div > max_divergences:
-        problems.append(f"{n_div} divergent transitions (allowed: {max_divergences})")
+        plural = "" if n_div == 1 else "s"
+        problems.append(f"{n_div} divergent transition{plural} (allowed: {max_divergences})")
     if problems:
         raise ConvergenceError(
             "The fit did not pass the convergence check:\n  - "

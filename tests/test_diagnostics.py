@@ -36,6 +36,8 @@ def test_divergences_fail_and_are_counted():
     with pytest.raises(hlm.ConvergenceError, match="3 divergent transitions"):
         hlm.check_convergence(idata)
     hlm.check_convergence(idata, max_divergences=3)
+    with pytest.raises(hlm.ConvergenceError, match="1 divergent transition "):
+        hlm.check_convergence(_idata(diverging=1))
 
 
 def test_thresholds_are_arguments():

@@ -38,7 +38,11 @@ def test_notebook_follows_the_house_style(path):
         assert "random_seed" in call, f"pm.sample without random_seed: pm.sample({call})"
     for heading in ("## Overview", "## Learning objectives", "## Exercises", "## Summary", "## References"):
         assert heading in text, f"missing section {heading!r}"
-    assert "{solution}" in text and ":class: dropdown" in text, "exercises have folded solutions"
+    exercises = re.findall(r"\{exercise\}\s*\n:label: (\S+)", text)
+    assert exercises, "a chapter has exercises"
+    for label in exercises:
+        solution = re.search(r"\{solution(?:-start)?\} " + re.escape(label) + r"\s*\n:class: dropdown", text)
+        assert solution, f"exercise {label!r} has no folded solution (:class: dropdown)"
 
 
 def test_requirements_are_pinned():
