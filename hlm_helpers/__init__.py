@@ -4,6 +4,7 @@ What every chapter needs and no chapter teaches: loading the data, the convergen
 error metrics, prediction plumbing and the plots that several chapters share.
 """
 
+import logging
 import warnings
 
 # ArviZ 0.23 prints a once-a-day notice about its coming 1.0 refactor. The course pins the 0.x
@@ -12,6 +13,10 @@ import warnings
 with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message=r"\s*ArviZ is undergoing", category=FutureWarning)
     import arviz  # noqa: F401
+
+# ArviZ's plot_posterior asks for a semibold font; matplotlib's default DejaVu Sans has none, so it
+# substitutes bold and logs a "findfont" line that would show up under the figure on the page.
+logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
 
 from .book import glue
 from .data import DATA_DIR_ENV, DataError, group_level, load_king_county, load_radon, recode_groups

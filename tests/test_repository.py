@@ -45,6 +45,22 @@ def test_notebook_follows_the_house_style(path):
         assert solution, f"exercise {label!r} has no folded solution (:class: dropdown)"
 
 
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_citations_carry_the_chapter_prefix_and_exist(path):
+    # Every chapter lists its own references. sphinxcontrib-bibtex warns (and -W fails the build)
+    # when two bibliographies hold the same key, so each chapter cites with a key prefix of its own.
+    nb = json.loads(path.read_text())
+    text = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    prefix = f"{path.stem}-"
+    assert f":keyprefix: {prefix}" in text, f"{path.name}: its bibliography needs ':keyprefix: {prefix}'"
+    bib_keys = set(re.findall(r"^@\w+\{([^,]+),", (ROOT / "references.bib").read_text(), re.M))
+    cited = [k.strip() for keys in re.findall(r"\{cite(?::\w+)?\}`([^`]+)`", text) for k in keys.split(",")]
+    assert cited, f"{path.name} cites nothing"
+    for key in cited:
+        assert key.startswith(prefix), f"{path.name}: cite {key!r} as {prefix + key!r}"
+        assert key[len(prefix):] in bib_keys, f"{path.name}: {key[len(prefix):]!r} is not in references.bib"
+
+
 def test_requirements_are_pinned():
     lines = [ln.strip() for ln in (ROOT / "requirements.txt").read_text().splitlines()]
     reqs = [ln for ln in lines if ln and not ln.startswith(("#", "-e", "."))]
