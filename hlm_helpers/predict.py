@@ -91,6 +91,7 @@ def predict_new_group(
     intercept,
     slope=None,
     sigma="sigma",
+    correlation=None,
     rng: np.random.Generator,
     obs_dim: str = "obs_id",
 ) -> xr.Dataset:
@@ -114,6 +115,11 @@ def predict_new_group(
         The same for slopes; a single name for a slope shared by all groups; None for no slope.
     sigma : str, DataArray or float
         Residual standard deviation.
+    correlation : str, DataArray, float or None
+        Correlation of the population's intercepts and slopes (for example ``"rho"`` of a model
+        with an LKJ prior). The slope's standard normal draw is then ``rho * z_alpha +
+        sqrt(1 - rho**2) * z``, so the new group's intercept and slope have that correlation.
+        Needs ``intercept`` and ``slope`` as (mean, sd) pairs.
     rng : numpy.random.Generator
         Source of the new group's draws, for reproducibility.
     obs_dim : str
@@ -134,7 +140,17 @@ def predict_new_group(
     post = idata.posterior
     shape = (post.sizes["chain"], post.sizes["draw"])
 
-    def draw_effect(spec, what):
+    z_alpha = xr.DataArray(rng.standard_normal(shape), dims=("chain", "draw"))
+    z_beta = xr.DataArray(rng.standard_normal(shape), dims=("chain", "draw"))
+    if correlation is not None:
+        if not (isinstance(intercept, tuple) and isinstance(slope, tuple)):
+            raise TypeError("correlation needs intercept and slope as (mean, sd) pairs of the population.")
+        rho = _as_draws(idata, correlation, "correlation")
+        if np.any(np.abs(rho) > 1):
+            raise ValueError("correlation must lie between -1 and 1.")
+        z_beta = rho * z_alpha + np.sqrt(1 - rho**2) * z_beta
+
+    def draw_effect(spec, what, z):
         if spec is None:
             return xr.DataArray(np.zeros(shape), dims=("chain", "draw"))
         if isinstance(spec, str):
@@ -143,11 +159,10 @@ def predict_new_group(
             raise TypeError(f"{what} must be (mean, sd), a variable name, or None; got {spec!r}.")
         mean = _as_draws(idata, spec[0], what)
         sd = _as_draws(idata, spec[1], what)
-        z = xr.DataArray(rng.standard_normal(shape), dims=("chain", "draw"))
         return mean + sd * z
 
-    alpha = draw_effect(intercept, "intercept")
-    beta = draw_effect(slope, "slope")
+    alpha = draw_effect(intercept, "intercept", z_alpha)
+    beta = draw_effect(slope, "slope", z_beta)
     x_da = xr.DataArray(x, dims=(obs_dim,))
     mu = alpha + beta * x_da
     noise = xr.DataArray(rng.standard_normal(shape + (len(x),)), dims=("chain", "draw", obs_dim))

@@ -64,6 +64,23 @@ def test_predict_new_group_accepts_computed_means_and_shared_slopes():
     np.testing.assert_allclose(pred["y"].isel(obs_id=0), post["mu_alpha"] + 10 + 6.0)
 
 
+def test_predict_new_group_draws_correlated_intercepts_and_slopes():
+    idata = _posterior(draws=4000)
+    idata.posterior["sigma_beta"] = idata.posterior["sigma_beta"] + 0.3
+    kwargs = dict(intercept=("mu_alpha", "sigma_alpha"), slope=("mu_beta", "sigma_beta"))
+    for rho in (-0.6, 0.0, 0.8):
+        pred = hlm.predict_new_group(idata, [0.0], correlation=rho, rng=np.random.default_rng(2), **kwargs)
+        r = np.corrcoef(pred["alpha"].values.ravel(), pred["beta"].values.ravel())[0, 1]
+        assert r == pytest.approx(rho, abs=0.03)
+        # The marginal spreads are unchanged by the correlation.
+        assert float(pred["beta"].std()) == pytest.approx(0.3, rel=0.05)
+    with pytest.raises(TypeError, match="correlation needs"):
+        hlm.predict_new_group(idata, [0.0], intercept=("mu_alpha", "sigma_alpha"), slope="slope", correlation=0.5,
+                              rng=np.random.default_rng(0))
+    with pytest.raises(ValueError, match="between -1 and 1"):
+        hlm.predict_new_group(idata, [0.0], correlation=1.5, rng=np.random.default_rng(0), **kwargs)
+
+
 def test_predict_new_group_bad_input():
     idata = _posterior()
     with pytest.raises(TypeError, match="rng"):
