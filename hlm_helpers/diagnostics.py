@@ -113,7 +113,8 @@ def check_convergence(
             "The fit did not pass the convergence check:\n  - "
             + "\n  - ".join(problems)
             + "\nDo not read this posterior. Try more tuning or draws, a higher target_accept, "
-            "a non-centred parameterisation, or tighter priors."
+            "the other parameterisation (non-centred when groups have little data, centred when they have "
+            "much), or tighter priors."
         )
     return table
 

@@ -13,6 +13,7 @@ Three questions come up in every chapter, and each has one function here:
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 
 import numpy as np
@@ -276,12 +277,18 @@ def predict_rows(
         raise ValueError(f"The new data columns have different lengths: {sorted(lengths)}.")
     old = {name: model[name].get_value() for name in new}
     old_coords = {k: model.coords[k] for k in (coords or {}) if k in model.coords}
+    # PyMC logs "Sampling: [...]" at INFO for every call; a chapter that predicts for several models
+    # would show one such line per call. Quiet it for the call only.
+    forward_log = logging.getLogger("pymc.sampling.forward")
+    level = forward_log.level
     try:
+        forward_log.setLevel(logging.WARNING)
         with model:
             pm.set_data(new, coords=coords)
             return pm.sample_posterior_predictive(
                 idata, var_names=var_names, predictions=True, random_seed=random_seed, progressbar=False
             )
     finally:
+        forward_log.setLevel(level)
         with model:
             pm.set_data(old, coords=old_coords or None)

@@ -9,7 +9,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import hlm_helpers  # noqa: E402,F401  (imports ArviZ once, with its refactor notice silenced)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def king_county_dir():
     """Folder with the real kc_house_data.csv; CI points HLM_DATA_DIR at ../shared/data."""
     folder = os.environ.get("HLM_DATA_DIR")

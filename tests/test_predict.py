@@ -1,3 +1,5 @@
+import logging
+
 import arviz as az
 import numpy as np
 import pymc as pm
@@ -113,14 +115,18 @@ def small_fit():
     return model, idata
 
 
-def test_predict_rows_predicts_and_restores_the_model(small_fit):
+def test_predict_rows_predicts_and_restores_the_model(small_fit, caplog):
     model, idata = small_fit
+    caplog.set_level(logging.INFO, logger="pymc")
     pred = hlm.predict_rows(model, idata, {"x": np.array([0.0, 0.0]), "group_idx": np.array([0, 2])},
                             coords={"obs_id": [100, 101]}, random_seed=1)
     means = pred.predictions["y"].mean(("chain", "draw")).values
     assert means.shape == (2,)
     assert means[0] == pytest.approx(-1.0, abs=0.4) and means[1] == pytest.approx(1.0, abs=0.4)
     assert model["x"].get_value().shape == (60,), "the fitted model's data must be restored"
+    # No "Sampling: [y]" line per call on the page, and the logger's level is put back.
+    assert not [r for r in caplog.records if r.getMessage().startswith("Sampling")]
+    assert logging.getLogger("pymc.sampling.forward").level == logging.NOTSET
 
 
 def test_predict_rows_refuses_unknown_groups_and_bad_columns(small_fit):
