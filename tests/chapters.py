@@ -41,6 +41,13 @@ def run_chapter(path: Path):
     return NotebookRun(Path(path), default_timeout=CHAPTER_TIMEOUT).execute()
 
 
+def chapter_numbers(path: Path) -> dict:
+    """Run a chapter (once per session), fail if it errors, and return what it glued."""
+    result = run_chapter(path)
+    assert result.error is None, f"{Path(path).name} failed: {result.error.summary}"
+    return glued(result.nb)
+
+
 GLUE_MIME = "application/papermill.record/text/plain"
 
 

@@ -7,7 +7,7 @@ or Monte Carlo standard errors, given beside each.
 
 import pytest
 
-from chapters import ROOT, glued, run_chapter
+from chapters import ROOT, chapter_numbers
 
 POOLING = ROOT / "chapters" / "pooling.ipynb"
 TRUTH = {"mu_alpha": 2.0, "sigma_alpha": 0.6, "mu_beta": 0.8, "sigma_beta": 0.3, "sigma": 1.0}
@@ -15,9 +15,7 @@ TRUTH = {"mu_alpha": 2.0, "sigma_alpha": 0.6, "mu_beta": 0.8, "sigma_beta": 0.3,
 
 @pytest.fixture(scope="module")
 def numbers():
-    result = run_chapter(POOLING)
-    assert result.error is None, f"pooling.ipynb failed: {result.error.summary}"
-    return glued(result.nb)
+    return chapter_numbers(POOLING)
 
 
 def test_groups_are_of_very_different_sizes(numbers):

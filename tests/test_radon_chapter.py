@@ -7,16 +7,14 @@ their standard errors, wider where the chapter's model differs from theirs (said
 
 import pytest
 
-from chapters import ROOT, glued, run_chapter
+from chapters import ROOT, chapter_numbers
 
 RADON = ROOT / "chapters" / "radon.ipynb"
 
 
 @pytest.fixture(scope="module")
 def numbers():
-    result = run_chapter(RADON)
-    assert result.error is None, f"radon.ipynb failed: {result.error.summary}"
-    return glued(result.nb)
+    return chapter_numbers(RADON)
 
 
 def test_data_are_the_minnesota_survey(numbers):

@@ -7,7 +7,7 @@ is measured by benchmarks/chapter_times.py and reported in the chapter, not asse
 
 import pytest
 
-from chapters import ROOT, glued, run_chapter
+from chapters import ROOT, chapter_numbers
 
 SEATTLE = ROOT / "chapters" / "seattle.ipynb"
 MODELS = ["one_line", "no_pool", "no_pool_slopes", "vi", "vivs", "corr"]
@@ -16,9 +16,7 @@ HIERARCHICAL = ["vi", "vivs", "corr"]
 
 @pytest.fixture(scope="module")
 def numbers(king_county_dir):
-    result = run_chapter(SEATTLE)
-    assert result.error is None, f"seattle.ipynb failed: {result.error.summary}"
-    return glued(result.nb)
+    return chapter_numbers(SEATTLE)
 
 
 def test_full_data(numbers):
