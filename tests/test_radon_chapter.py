@@ -7,7 +7,7 @@ their standard errors, wider where the chapter's model differs from theirs (said
 
 import pytest
 
-from chapters import ROOT, chapter_numbers
+from chapters import ROOT, chapter_numbers, run_chapter
 
 RADON = ROOT / "chapters" / "radon.ipynb"
 
