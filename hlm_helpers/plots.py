@@ -28,7 +28,8 @@ def _mean_and_central_interval(lines: xr.DataArray, prob: float):
     return values.mean(axis=0), lo, hi
 
 
-def plot_group_fit(ax, x_data, y_data, x_grid, lines: dict, *, prob: float = 0.9, jitter=None, title=None):
+def plot_group_fit(ax, x_data, y_data, x_grid, lines: dict, *, prob: float = 0.9, jitter=None, title=None,
+                   data_label: str = "data"):
     """Data of one group with posterior lines of several models and their central intervals.
 
     Parameters
@@ -45,11 +46,13 @@ def plot_group_fit(ax, x_data, y_data, x_grid, lines: dict, *, prob: float = 0.9
         Mass of the shaded central interval.
     jitter : numpy.random.Generator, optional
         If given, jitters the points horizontally so that ties on a binary predictor show.
+    data_label : str
+        Legend label of the points.
     """
     x_data = np.asarray(x_data, dtype=float)
     if jitter is not None:
         x_data = x_data + jitter.uniform(-0.04, 0.04, size=len(x_data))
-    ax.scatter(x_data, y_data, color=POOLING_COLORS["data"], s=18, alpha=0.7, zorder=3, label="data")
+    ax.scatter(x_data, y_data, color=POOLING_COLORS["data"], s=18, alpha=0.7, zorder=3, label=data_label)
     for scheme, da in lines.items():
         mean, lo, hi = _mean_and_central_interval(da, prob)
         color = POOLING_COLORS.get(scheme, None)
