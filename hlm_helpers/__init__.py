@@ -19,7 +19,8 @@ with warnings.catch_warnings():
 logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
 
 from .book import glue
-from .data import DATA_DIR_ENV, DataError, group_level, load_king_county, load_radon, recode_groups
+from .data import (DATA_DIR_ENV, DataError, find_king_county, group_level, load_king_county, load_radon,
+                   recode_groups)
 from .diagnostics import ConvergenceError, check_convergence, convergence_table, count_divergences
 from .metrics import interval_coverage, rmsd
 from .plots import POOLING_COLORS, POOLING_LABELS, plot_group_fit, plot_shrinkage

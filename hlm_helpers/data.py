@@ -18,6 +18,7 @@ __all__ = [
     "DATA_DIR_ENV",
     "DataError",
     "KING_COUNTY_FILE",
+    "find_king_county",
     "group_level",
     "load_king_county",
     "load_radon",
@@ -190,6 +191,15 @@ def _download_king_county(dest: Path) -> Path:
     return dest
 
 
+def find_king_county(data_dir: str | os.PathLike | None = None) -> Path | None:
+    """Where :func:`load_king_county` would read the file from without downloading, or None.
+
+    Looks in ``data_dir``, the folder named by ``HLM_DATA_DIR``, the project's ``data/`` folder
+    and the download cache, in that order.
+    """
+    return next((p for p in _king_county_candidates(data_dir) if p.is_file()), None)
+
+
 def load_king_county(
     data_dir: str | os.PathLike | None = None,
     *,
@@ -216,7 +226,7 @@ def load_king_county(
             raise DataError(f"No file at {found}.")
     else:
         candidates = _king_county_candidates(data_dir)
-        found = next((p for p in candidates if p.is_file()), None)
+        found = find_king_county(data_dir)
     if found is None:
         if not download:
             raise DataError(_missing_king_county_message(candidates))

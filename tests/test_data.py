@@ -138,6 +138,20 @@ def test_no_file_and_no_download_names_both_ways(monkeypatch, tmp_path):
     assert "HLM_DATA_DIR" in text and "OpenML data set 42092" in text and "Kaggle" in text
 
 
+def test_find_king_county_looks_where_the_loader_looks(monkeypatch, tmp_path):
+    _isolate(monkeypatch, tmp_path)
+    assert hlm.find_king_county() is None
+    project = tmp_path / "project-data"
+    project.mkdir()
+    (project / data_module.KING_COUNTY_FILE).write_text("price\n")
+    assert hlm.find_king_county() == project / data_module.KING_COUNTY_FILE  # the README's data/ folder
+    env_dir = tmp_path / "env"
+    env_dir.mkdir()
+    (env_dir / data_module.KING_COUNTY_FILE).write_text("price\n")
+    monkeypatch.setenv(hlm.DATA_DIR_ENV, str(env_dir))
+    assert hlm.find_king_county() == env_dir / data_module.KING_COUNTY_FILE  # HLM_DATA_DIR comes first
+
+
 def test_failed_download_says_why_and_both_ways(monkeypatch, tmp_path):
     _isolate(monkeypatch, tmp_path)
 
