@@ -1,12 +1,17 @@
-"""Time every chapter of the book, executed top to bottom, and write the table to a file.
+"""Time every chapter of the book, executed top to bottom, or the whole book build; write a table.
 
 Usage (from the project root)::
 
     python benchmarks/chapter_times.py            # all chapters in _toc.yml
     python benchmarks/chapter_times.py radon      # chapters whose name contains "radon"
+    python benchmarks/chapter_times.py --build    # the whole build: jupyter-book build . -W --keep-going --all
 
-Writes ``benchmarks/results/chapter_times.csv`` (one row per chapter and run, with the machine)
-and prints it. Run times vary with the machine and with what else it is doing; compare runs
+Chapters: appends to ``benchmarks/results/chapter_times.csv`` (one row per chapter and run, with
+the machine) and prints it. The build: appends one row to ``benchmarks/results/build_times.csv``
+(seconds, whether the build passed, pages, machine); it builds every page afresh (``--all``), so it
+executes every chapter, as CI does. ``--config`` and ``--path-output`` are passed on to
+``jupyter-book build`` (a configuration without execution makes a cheap trial run), and
+``--results`` writes the table elsewhere. Run times vary with the machine and with what else it is doing; compare runs
 made on the same machine. The first run after installing also compiles the models' C and
 Numba code into caches, so it is slower than later runs: the script reports whether the
 caches were warm.
@@ -17,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import platform
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -25,7 +31,7 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
-from chapters import run_chapter, toc_notebooks  # noqa: E402
+from chapters import run_chapter, toc_files, toc_notebooks  # noqa: E402
 
 
 def machine() -> str:
@@ -53,5 +59,40 @@ def main(filters: list[str]) -> pd.DataFrame:
     return table
 
 
+def time_build(config: Path | None = None, path_output: Path | None = None, results: Path | None = None) -> pd.DataFrame:
+    """Time ``jupyter-book build . -W --keep-going --all`` and append a row to the build table."""
+    command = ["jupyter-book", "build", ".", "-W", "--keep-going", "--all"]
+    if config is not None:
+        command += ["--config", str(config)]
+    if path_output is not None:
+        command += ["--path-output", str(path_output)]
+    print(" ".join(command), flush=True)
+    start = time.perf_counter()
+    finished = subprocess.run(command, cwd=ROOT)
+    seconds = time.perf_counter() - start
+    ok = finished.returncode == 0
+    table = pd.DataFrame([{
+        "what": "book build" + (f" ({Path(config).name})" if config is not None else ""),
+        "seconds": round(seconds, 1), "ok": ok, "pages": len(toc_files()),
+        "date": dt.datetime.now().isoformat(timespec="seconds"), "machine": machine(),
+    }])
+    out = results or ROOT / "benchmarks" / "results" / "build_times.csv"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    table.to_csv(out, mode="a", header=not out.exists(), index=False)
+    print(f"book build: {seconds:.1f} s {'ok' if ok else 'FAILED'}; appended to {out}")
+    return table
+
+
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("chapters", nargs="*", help="time only chapters whose name contains one of these")
+    parser.add_argument("--build", action="store_true", help="time the whole book build instead")
+    parser.add_argument("--config", type=Path, help="with --build: jupyter-book's --config")
+    parser.add_argument("--path-output", type=Path, help="with --build: jupyter-book's --path-output")
+    parser.add_argument("--results", type=Path, help="with --build: the CSV to append to")
+    args = parser.parse_args()
+    if args.build:
+        sys.exit(0 if time_build(args.config, args.path_output, args.results)["ok"].all() else 1)
+    main(args.chapters)

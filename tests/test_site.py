@@ -1,0 +1,269 @@
+"""The site around the chapters: landing page, workshop pages, launch buttons, and the browser check.
+
+Fast: nothing here executes a chapter. The last test drives headless Chromium on a small fixture
+site and is skipped where Chromium is not installed (.ci/run installs it before the tests).
+"""
+
+import json
+import math
+import os
+import re
+import sys
+
+import pandas as pd
+import pytest
+import yaml
+
+from chapters import ROOT, toc_files, toc_notebooks
+
+sys.path.insert(0, str(ROOT / "tools"))
+import check_site  # noqa: E402
+
+CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
+CHAPTER_TIMES = ROOT / "benchmarks" / "results" / "chapter_times.csv"
+TOC_CHAPTERS = [f for f in toc_files() if f.startswith("chapters/")]
+WORKSHOP_PAGES = ["exercises", "glossary", "bibliography"]
+NOT_MEASURED = "not measured yet"
+
+
+def markdown_of(path):
+    nb = json.loads(path.read_text())
+    return "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+
+
+def chapter_rows(path):
+    """Rows of a Markdown table that link to a chapter notebook: {chapter: [cells]} in order."""
+    rows = {}
+    for line in path.read_text().splitlines():
+        m = re.match(r"\|\s*\[[^\]]+\]\((chapters/[\w-]+)\.ipynb\)", line)
+        if m:
+            rows[m.group(1)] = [cell.strip() for cell in line.strip().strip("|").split("|")]
+    return rows
+
+
+def measured_minutes():
+    """Each chapter's latest run time in the benchmark, rounded to the half minute."""
+    times = pd.read_csv(CHAPTER_TIMES)
+    latest = times[times["ok"]].groupby("chapter")["seconds"].last()
+    return {f"chapters/{name}": math.floor(seconds / 30 + 0.5) / 2 for name, seconds in latest.items()}
+
+
+def minutes_text(minutes):
+    return f"about {minutes:g} min" if minutes is not None else NOT_MEASURED
+
+
+# --- landing page and README ------------------------------------------------------------------
+
+
+def test_the_landing_page_maps_every_chapter_in_the_toc_in_order():
+    listed = list(chapter_rows(ROOT / "intro.md"))
+    assert listed == TOC_CHAPTERS, (
+        f"intro.md's chapter table lists {listed}; _toc.yml has {TOC_CHAPTERS}: add one row per chapter, in order")
+
+
+def test_the_workshop_pages_are_in_the_toc():
+    assert set(WORKSHOP_PAGES) <= set(toc_files())
+
+
+@pytest.mark.parametrize("chapter", TOC_CHAPTERS)
+def test_the_landing_page_reading_time_is_the_chapter_s_own(chapter):
+    stated = re.search(r"about (\d+) minutes to read", markdown_of(ROOT / f"{chapter}.ipynb"))
+    assert stated, f"{chapter}: its **Time** line should say 'about N minutes to read'"
+    row = chapter_rows(ROOT / "intro.md").get(chapter)
+    assert row is not None, f"intro.md has no row for {chapter}"
+    assert row[-2] == f"about {stated.group(1)} min", f"intro.md: {chapter} reads in about {stated.group(1)} min"
+
+
+@pytest.mark.parametrize("page", ["intro.md", "README.md"])
+def test_run_times_are_the_benchmark_s(page):
+    measured = measured_minutes()
+    rows = chapter_rows(ROOT / page)
+    assert rows, f"{page} has no chapter table"
+    for chapter, cells in rows.items():
+        expected = minutes_text(measured.get(chapter))
+        hint = (f"the latest run in {CHAPTER_TIMES.name}" if chapter in measured
+                else f"no run in {CHAPTER_TIMES.name} (python benchmarks/chapter_times.py {chapter.split('/')[1]})")
+        assert cells[-1] == expected, f"{page}: run time of {chapter} should be {expected!r}, from {hint}"
+
+
+def test_the_rounding_of_run_times():
+    assert [math.floor(s / 30 + 0.5) / 2 for s in (80.5, 112.1, 205.1, 44.0)] == [1.5, 2.0, 3.5, 0.5]
+    assert minutes_text(2.0) == "about 2 min" and minutes_text(None) == NOT_MEASURED
+
+
+# --- workshop pages ---------------------------------------------------------------------------
+
+
+def exercise_labels():
+    """{label: chapter} for every exercise of every chapter notebook in the table of contents."""
+    labels = {}
+    for path in toc_notebooks():
+        chapter = path.relative_to(ROOT).with_suffix("").as_posix()
+        for label in re.findall(r"\{exercise(?:-start)?\}[^\n]*\n:label: (\S+)", markdown_of(path)):
+            assert label not in labels, f"exercise label {label!r} in two chapters"
+            labels[label] = chapter
+    return labels
+
+
+def exercise_rows():
+    """(chapter, label, time) for every row of exercises.md's table."""
+    rows = []
+    for line in (ROOT / "exercises.md").read_text().splitlines():
+        m = re.match(r"\|\s*\{doc\}`([^`]+)`\s*\|\s*\{ref\}`[^`]*<([^>]+)>`\s*\|\s*(.*?)\s*\|$", line)
+        if m:
+            rows.append(m.groups())
+    return rows
+
+
+def test_the_exercises_page_lists_every_exercise_once_with_its_chapter_and_time():
+    labels = exercise_labels()
+    rows = exercise_rows()
+    assert labels and rows
+    listed = [label for _, label, _ in rows]
+    missing = [label for label in labels if label not in listed]
+    assert not missing, f"add these exercises to exercises.md, with the time each needs: {missing}"
+    unknown = [label for label in listed if label not in labels]
+    assert not unknown, f"exercises.md lists exercises that no chapter in _toc.yml has: {unknown}"
+    twice = sorted({label for label in listed if listed.count(label) > 1})
+    assert not twice, f"exercises.md lists these more than once: {twice}"
+    for chapter, label, time in rows:
+        assert chapter == labels[label], f"exercises.md: {label} is in {labels[label]}, not {chapter}"
+        assert re.fullmatch(r"[1-9]\d* min", time), f"exercises.md: give {label} a time such as '15 min', not {time!r}"
+
+
+def test_the_exercises_page_follows_the_order_of_the_chapters():
+    labels = exercise_labels()
+    listed = [label for _, label, _ in exercise_rows()]
+    assert listed == [label for label in labels if label in listed], "list the exercises in the chapters' order"
+
+
+def glossary_entries():
+    """Each glossary entry's terms (an entry may have several names, e.g. ESS and effective sample size)."""
+    text = (ROOT / "glossary.md").read_text()
+    body = re.search(r"```\{glossary\}\n(.*?)\n```", text, re.S).group(1)
+    entries, terms = [], []
+    for line in body.splitlines():
+        if line and not line.startswith(" "):
+            terms.append(line.strip())
+        elif terms:
+            entries.append(terms)
+            terms = []
+    return entries
+
+
+def normalise(text):
+    return re.sub(r"[\s-]+", " ", text.lower())
+
+
+def test_every_glossary_term_is_one_the_chapters_use():
+    chapters = normalise("\n".join(markdown_of(p) for p in toc_notebooks()))
+    entries = glossary_entries()
+    assert len(entries) >= 10
+    unused = [terms for terms in entries if not any(normalise(t) in chapters for t in terms)]
+    assert not unused, f"glossary entries no chapter uses (name them as the chapters do): {unused}"
+
+
+def test_the_glossary_is_in_alphabetical_order():
+    first_terms = [terms[0].lower() for terms in glossary_entries()]
+    assert first_terms == sorted(first_terms)
+
+
+def test_the_bibliography_page_lists_all_references_under_a_prefix_no_page_uses():
+    text = (ROOT / "bibliography.md").read_text()
+    assert re.search(r"```\{bibliography\}\n(:[^\n]*\n)*:all:", text), "the bibliography page lists every entry"
+    prefix = re.search(r":keyprefix: (\S+)", text)
+    # Without a prefix of its own, every key that a chapter's bibliography also lists is a duplicate
+    # citation (a warning, so -W fails the build).
+    assert prefix, "the bibliography page needs a :keyprefix: of its own"
+    others = [ROOT / "intro.md", *toc_notebooks()]
+    users = [p.name for p in others if f":keyprefix: {prefix.group(1)}" in p.read_text()]
+    assert not users, f"{prefix.group(1)!r} is also the key prefix of {users}"
+
+
+# --- launch buttons ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", toc_notebooks(), ids=lambda p: p.name)
+def test_the_colab_cell_installs_this_repository(path):
+    nb = json.loads(path.read_text())
+    first = next(c for c in nb["cells"] if c["cell_type"] == "code")
+    source = "".join(first["source"])
+    assert "remove-cell" in first["metadata"].get("tags", []), f"{path.name}: hide the Colab cell (tag remove-cell)"
+    assert '"google.colab" in sys.modules' in source, f"{path.name}: the first code cell is the Colab set-up"
+    url = CONFIG["repository"]["url"]
+    assert f"git clone --depth 1 {url} " in source, f"{path.name}: the Colab cell must clone {url} (_config.yml)"
+    assert "pip install -q -r requirements.txt" in source
+
+
+def test_the_launch_urls_point_at_each_notebook_in_the_repository():
+    for chapter in TOC_CHAPTERS:
+        urls = check_site.expected_launch_urls(chapter, CONFIG)
+        assert set(urls) == {"Binder", "Colab"}, "_config.yml should configure Binder and Colab launch buttons"
+        repo = CONFIG["repository"]["url"].removeprefix("https://github.com/")
+        assert urls["Binder"] == f"https://mybinder.org/v2/gh/{repo}/main?urlpath=lab/tree/{chapter}.ipynb"
+        assert urls["Colab"] == f"https://colab.research.google.com/github/{repo}/blob/main/{chapter}.ipynb"
+        assert (ROOT / f"{chapter}.ipynb").is_file()
+
+
+def test_binder_finds_what_the_chapters_need():
+    assert (ROOT / "runtime.txt").read_text().strip() == "python-3.11"
+    apt = (ROOT / "apt.txt").read_text().split()
+    assert "graphviz" in apt and "libopenblas-dev" in apt
+    assert "-e ." in (ROOT / "requirements.txt").read_text().splitlines(), "Binder installs hlm_helpers from requirements.txt"
+
+
+# --- the browser check, on a fixture site -----------------------------------------------------
+
+GOOD = """<!DOCTYPE html><html><head><title>Good</title>
+<script defer src="https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-mml-chtml.js"></script></head><body>
+<h1 id="good">Good</h1><p><a href="bad.html#section">to bad</a> <a href="#good">top</a> <a href="#">menu</a>
+<a href="https://example.org/">elsewhere</a></p><img src="dot.png" alt="a dot">
+<div class="cell_output docutils container"><div class="output stream highlight-myst-ansi"><pre>fine</pre></div></div>
+</body></html>"""
+
+BAD = """<!DOCTYPE html><html><head><title>Bad</title></head><body>
+<h1 id="section">Bad</h1><p><a href="missing.html">gone</a> <a href="good.html#nowhere">no anchor</a></p>
+<img src="missing.png" alt="missing">
+<div class="cell_output docutils container">
+<div class="output stderr highlight-myst-ansi"><pre>UserWarning: something</pre></div>
+<div class="output traceback highlight-ipythontb"><pre>Traceback (most recent call last)
+ZeroDivisionError: division by zero</pre></div></div>
+<a href="https://mybinder.org/v2/gh/someone/else/main?urlpath=lab/tree/bad.ipynb">Binder</a>
+</body></html>"""
+
+# A 1x1 PNG.
+DOT = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+    "0000000d49444154789c6360f8cfc0f01f0005000201c3d9a0f40000000049454e44ae426082")
+
+
+def test_the_browser_check_passes_a_good_page_and_names_every_fault_of_a_bad_one(tmp_path):
+    if not check_site.chromium_available():
+        if os.environ.get("CI"):
+            pytest.fail("CI must install chromium and chromium-driver before the tests (see .ci/run)")
+        pytest.skip("needs chromium, chromium-driver (apt-get) and selenium")
+    site = tmp_path / "html"
+    site.mkdir()
+    (site / "good.html").write_text(GOOD)
+    (site / "bad.html").write_text(BAD)
+    (site / "dot.png").write_bytes(DOT)
+    book = tmp_path / "book"
+    book.mkdir()
+    (book / "bad.ipynb").write_text("{}")  # bad is a notebook's page: it needs launch links
+    shots = tmp_path / "shots"
+
+    results = check_site.check_site(site, ["good", "bad", "absent"], shots, CONFIG, book_root=book)
+
+    assert results["good"] == []
+    bad = "\n".join(results["bad"])
+    for fault in ("traceback in a cell: 'ZeroDivisionError: division by zero'",
+                  "stderr output in a cell: 'UserWarning: something'",
+                  "broken image 'missing.png'",
+                  "broken link 'missing.html'",
+                  "broken link 'good.html#nowhere' ('no anchor'): no id 'nowhere'",
+                  "Binder launch link should be https://mybinder.org/v2/gh/hlm-course/",
+                  "Colab launch link should be"):
+        assert fault in bad, f"not reported: {fault}\nreported:\n{bad}"
+    assert len(results["bad"]) == 7
+    assert results["absent"] == ["not served: HTTP 404 for absent.html"]
+    assert (shots / "good.png").read_bytes().startswith(b"\x89PNG") and (shots / "bad.png").exists()
