@@ -210,6 +210,9 @@ def test_binder_finds_what_the_chapters_need():
     apt = (ROOT / "apt.txt").read_text().split()
     assert "graphviz" in apt and "libopenblas-dev" in apt
     assert "-e ." in (ROOT / "requirements.txt").read_text().splitlines(), "Binder installs hlm_helpers from requirements.txt"
+    post_build = ROOT / "postBuild"
+    assert post_build.stat().st_mode & 0o111, "repo2docker runs postBuild only if it is executable"
+    assert "hlm.load_king_county()" in post_build.read_text(), "postBuild puts the King County sales in the image"
 
 
 # --- the browser check, on a fixture site -----------------------------------------------------
