@@ -86,6 +86,16 @@ def test_run_times_are_the_benchmark_s(page):
         assert cells[-1] == expected, f"{page}: run time of {chapter} should be {expected!r}, from {hint}"
 
 
+@pytest.mark.parametrize("page", ["intro.md", "README.md"])
+def test_run_times_name_the_machine_that_measured_them(page):
+    times = pd.read_csv(CHAPTER_TIMES)
+    latest = times[times["ok"]].groupby("chapter")["machine"].last()
+    cores = re.search(r"(\d+)-core machine", (ROOT / page).read_text())
+    assert cores, f"{page}: say on what machine the run times were measured ('a 2-core machine')"
+    other = sorted(set(latest[~latest.str.contains(f"{cores.group(1)} cores")]))
+    assert not other, f"{page} says {cores.group(1)}-core, but {CHAPTER_TIMES.name} has runs on {other}"
+
+
 def test_the_rounding_of_run_times():
     assert [math.floor(s / 30 + 0.5) / 2 for s in (80.5, 112.1, 205.1, 44.0)] == [1.5, 2.0, 3.5, 0.5]
     assert minutes_text(2.0) == "about 2 min" and minutes_text(None) == NOT_MEASURED
