@@ -231,14 +231,16 @@ GOOD = """<!DOCTYPE html><html><head><title>Good</title>
 <script defer src="https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-mml-chtml.js"></script></head><body>
 <h1 id="good">Good</h1><p><a href="bad.html#section">to bad</a> <a href="#good">top</a> <a href="#">menu</a>
 <a href="https://example.org/">elsewhere</a></p><img src="dot.png" alt="a dot">
-<div class="cell_output docutils container"><div class="output stream highlight-myst-ansi"><pre>fine</pre></div></div>
+<div class="cell_output docutils container"><div class="output stream highlight-myst-ansi"><pre>fine</pre></div>
+<div class="output stderr highlight-myst-ansi"><pre>Sampling 4 chains for 1_000 tune and 1_000 draw iterations took 2 seconds.</pre></div></div>
 </body></html>"""
 
 BAD = """<!DOCTYPE html><html><head><title>Bad</title></head><body>
 <h1 id="section">Bad</h1><p><a href="missing.html">gone</a> <a href="good.html#nowhere">no anchor</a></p>
 <img src="missing.png" alt="missing">
 <div class="cell_output docutils container">
-<div class="output stderr highlight-myst-ansi"><pre>UserWarning: something</pre></div>
+<div class="output stderr highlight-myst-ansi"><pre>/site-packages/x.py:3: UserWarning: something
+  warnings.warn("something")</pre></div>
 <div class="output traceback highlight-ipythontb"><pre>Traceback (most recent call last)
 ZeroDivisionError: division by zero</pre></div></div>
 <a href="https://mybinder.org/v2/gh/someone/else/main?urlpath=lab/tree/bad.ipynb">Binder</a>
@@ -270,7 +272,7 @@ def test_the_browser_check_passes_a_good_page_and_names_every_fault_of_a_bad_one
     assert results["good"] == []
     bad = "\n".join(results["bad"])
     for fault in ("traceback in a cell: 'ZeroDivisionError: division by zero'",
-                  "stderr output in a cell: 'UserWarning: something'",
+                  "error or warning on stderr in a cell: '/site-packages/x.py:3: UserWarning: something'",
                   "broken image 'missing.png'",
                   "broken link 'missing.html'",
                   "broken link 'good.html#nowhere' ('no anchor'): no id 'nowhere'",

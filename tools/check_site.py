@@ -8,8 +8,10 @@ Usage (from the project root, after ``jupyter-book build .``)::
 For every page in the table of contents it checks that
 
 - the page is served and loads in the browser;
-- no cell shows a traceback or output on stderr (myst-nb renders them as ``div.output.traceback``
-  and ``div.output.stderr``; the book shows stderr in red, so a reader takes it for an error);
+- no cell shows a traceback (myst-nb's ``div.output.traceback``), or an error or warning on stderr
+  (``div.output.stderr`` whose text names an ``Error``, ``Exception``, ``Warning`` or ``Traceback``,
+  as Python's warnings and PyTensor's ``WARNING (...)`` lines do). Other stderr output, such as
+  PyMC's "Sampling 4 chains ..." log, is printed as a note and does not fail the page;
 - every image the site serves has loaded (``naturalWidth`` above 0);
 - every internal link leads to a file of the site and, with a ``#fragment``, to an element with
   that id on the target page;
@@ -31,6 +33,7 @@ import base64
 import functools
 import html.parser
 import http.server
+import re
 import shutil
 import sys
 import tempfile
@@ -67,12 +70,19 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class _QuietServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        # The browser drops requests it no longer needs (a page left before a font arrived).
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 class SiteServer:
     """Serve a folder on 127.0.0.1 on a free port, in a background thread."""
 
     def __init__(self, folder: Path):
         handler = functools.partial(_QuietHandler, directory=str(folder))
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.httpd = _QuietServer(("127.0.0.1", 0), handler)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
@@ -146,9 +156,12 @@ def local_file(html_dir: Path, url_path: str) -> Path:
     return path / "index.html" if path.is_dir() else path
 
 
+#: Text of a stderr output that makes it an error or a warning, not a log line.
+STDERR_ERROR = re.compile(r"Traceback|Error\b|Exception\b|Warning\b|WARNING|ERROR")
+
 _PAGE_SCRIPT = """
 const outputs = (cls) => Array.from(document.querySelectorAll('div.output.' + cls))
-    .map(el => el.innerText.trim().split('\\n').slice(-1)[0].slice(0, 200));
+    .map(el => el.innerText.trim());
 return {
   title: document.title,
   bodyLength: document.body ? document.body.innerText.length : 0,
@@ -247,6 +260,17 @@ def screenshot(driver, path: Path) -> None:
     path.write_bytes(base64.b64decode(shot["data"]))
 
 
+def last_line(text: str) -> str:
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    return lines[-1].strip()[:200] if lines else ""
+
+
+def exception_line(traceback: str) -> str:
+    """The line of a traceback that names the exception (``ConvergenceError: ...``), else its last line."""
+    named = [ln for ln in traceback.splitlines() if re.match(r"[A-Za-z_][\w.]*(Error|Exception|Warning)\b:?", ln)]
+    return named[-1].strip()[:200] if named else last_line(traceback)
+
+
 def check_page(driver, server: SiteServer, html_dir: Path, page: str, shots: Path | None,
                config: dict | None, book_root: Path) -> list[str]:
     from selenium.common.exceptions import TimeoutException, WebDriverException
@@ -275,8 +299,14 @@ def check_page(driver, server: SiteServer, html_dir: Path, page: str, shots: Pat
     problems = []
     if found["bodyLength"] == 0:
         problems.append("the page is empty")
-    problems += [f"traceback in a cell: {last!r}" for last in found["tracebacks"]]
-    problems += [f"stderr output in a cell: {last!r}" for last in found["stderr"]]
+    problems += [f"traceback in a cell: {exception_line(text)!r}" for text in found["tracebacks"]]
+    for text in found["stderr"]:
+        match = STDERR_ERROR.search(text)
+        if match:
+            line = next(ln for ln in text.splitlines() if match.group(0) in ln)
+            problems.append(f"error or warning on stderr in a cell: {line.strip()[:200]!r}")
+        else:
+            print(f"  note {page}: stderr output, not an error: {last_line(text)!r}", flush=True)
     problems += check_images(server.url, found["images"])
     problems += check_links(html_dir, server.url, found["links"])
     if config is not None:
