@@ -96,6 +96,25 @@ def test_run_times_name_the_machine_that_measured_them(page):
     assert not other, f"{page} says {cores.group(1)}-core, but {CHAPTER_TIMES.name} has runs on {other}"
 
 
+BUILD_TIMES = ROOT / "benchmarks" / "results" / "build_times.csv"
+BUILD_SENTENCE = re.compile(r"A full build\s+executes every chapter:\s+about ([\d.]+) min\s+on a (\d+)-core machine")
+
+
+def test_the_readme_states_the_latest_build_time():
+    stated = BUILD_SENTENCE.search((ROOT / "README.md").read_text())
+    runs = pd.read_csv(BUILD_TIMES) if BUILD_TIMES.exists() else pd.DataFrame(columns=["what", "ok"])
+    runs = runs[(runs["what"] == "book build") & runs["ok"].astype(bool)]
+    if runs.empty:
+        assert not stated, f"README states a build time, but {BUILD_TIMES.name} has no passing full build"
+        return
+    latest = runs.iloc[-1]
+    minutes = math.floor(latest["seconds"] / 30 + 0.5) / 2
+    cores = re.search(r"(\d+) cores", latest["machine"]).group(1)
+    expected = f"A full build executes every chapter: about {minutes:g} min on a {cores}-core machine"
+    assert stated, f"README: say '{expected}' (the latest run of benchmarks/chapter_times.py --build)"
+    assert (float(stated.group(1)), stated.group(2)) == (minutes, cores), f"README: say '{expected}'"
+
+
 def test_the_rounding_of_run_times():
     assert [math.floor(s / 30 + 0.5) / 2 for s in (80.5, 112.1, 205.1, 44.0)] == [1.5, 2.0, 3.5, 0.5]
     assert minutes_text(2.0) == "about 2 min" and minutes_text(None) == NOT_MEASURED
