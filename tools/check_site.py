@@ -190,7 +190,7 @@ def check_links(html_dir: Path, base: str, links) -> list[str]:
         target = urllib.parse.urlsplit(absolute)
         if target.scheme not in ("http", "https") or target.netloc != origin.netloc:
             continue  # another site, mailto:, javascript:
-        if raw.startswith("#") and raw in ("#", ""):
+        if raw in ("#", ""):
             continue  # a button, not a link
         path = local_file(html_dir, target.path)
         label = f"link {raw!r}" + (f" ({text!r})" if text else "")
