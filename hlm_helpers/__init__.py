@@ -21,7 +21,8 @@ logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
 from .book import glue
 from .data import (DATA_DIR_ENV, DataError, find_king_county, group_level, load_king_county, load_radon,
                    recode_groups)
-from .diagnostics import ConvergenceError, check_convergence, convergence_table, count_divergences
+from .diagnostics import (ConvergenceError, check_convergence, convergence_table, count_divergences,
+                          passes_convergence_check)
 from .metrics import interval_coverage, rmsd
 from .plots import POOLING_COLORS, POOLING_LABELS, plot_group_fit, plot_shrinkage
 from .predict import UnknownGroupError, encode_groups, group_lines, predict_new_group, predict_rows
@@ -45,6 +46,7 @@ __all__ = [
     "interval_coverage",
     "load_king_county",
     "load_radon",
+    "passes_convergence_check",
     "plot_group_fit",
     "plot_shrinkage",
     "predict_new_group",

@@ -6,7 +6,7 @@ import arviz as az
 import numpy as np
 import pandas as pd
 
-__all__ = ["ConvergenceError", "check_convergence", "convergence_table"]
+__all__ = ["ConvergenceError", "check_convergence", "convergence_table", "passes_convergence_check"]
 
 
 class ConvergenceError(RuntimeError):
@@ -117,6 +117,31 @@ def check_convergence(
             "much), or tighter priors."
         )
     return table
+
+
+def passes_convergence_check(idata, var_names=None, **thresholds) -> bool:
+    """Run :func:`check_convergence` on a fit that is shown failing on purpose.
+
+    Instead of raising, print why the fit fails (the :class:`ConvergenceError` message) and
+    return ``False``; return ``True`` if it passes. Use it where a chapter demonstrates a failure;
+    a fit the text draws conclusions from goes through :func:`check_convergence`, which stops
+    the chapter.
+
+    Parameters
+    ----------
+    idata : arviz.InferenceData
+        The fit.
+    var_names : list of str, optional
+        Variables to check, as in :func:`check_convergence`.
+    **thresholds
+        ``r_hat_max``, ``ess_bulk_min``, ``ess_tail_min``, ``max_divergences``.
+    """
+    try:
+        check_convergence(idata, var_names, **thresholds)
+    except ConvergenceError as error:
+        print(error)
+        return False
+    return True
 
 
 def count_divergences(idata) -> int:

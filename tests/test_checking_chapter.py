@@ -47,6 +47,7 @@ def test_posterior_predictive_checks_on_radon(numbers):
     assert numbers["ppc_lowest_p_complete"] > 0.95 and numbers["ppc_lowest_p_partial"] > 0.95
     assert 0.05 < numbers["ppc_lowest_p_none"] < 0.95
     assert numbers["n_at_floor"] == 4
+    assert numbers["n_homes"] == 919  # Gelman & Hill (2007)
 
 
 def test_posterior_predictive_checks_on_prices(numbers):

@@ -65,3 +65,13 @@ def test_bad_input_is_explained():
         hlm.check_convergence(_idata(chains=1))
     with pytest.raises(KeyError, match="No variable"):
         hlm.check_convergence(_idata(), var_names=["nope"])
+
+
+def test_passes_convergence_check_prints_the_reason_instead_of_raising(capsys):
+    assert hlm.passes_convergence_check(_idata()) is True
+    assert capsys.readouterr().out == ""
+    assert hlm.passes_convergence_check(_idata(shift=3.0)) is False
+    assert "theta: R-hat" in capsys.readouterr().out
+    # thresholds and var_names pass through to check_convergence
+    assert hlm.passes_convergence_check(_idata(diverging=2), max_divergences=2) is True
+    assert hlm.passes_convergence_check(_idata(shift=3.0), var_names=["mu"]) is True

@@ -103,3 +103,9 @@ def test_exercises(numbers):
     assert numbers["new_width_all_hi"] - numbers["new_width_all_lo"] < 0.1
     assert abs(numbers["new_width_six_lo"] - numbers["new_width_all_lo"]) < 0.15
     assert numbers["new_width_six_narrowing"] > 1.5 * numbers["new_width_all_narrowing"] > 0
+
+
+def test_data_sizes_quoted_in_the_prose(numbers):
+    # Gelman & Hill (2007): 85 counties; the shared King County file: 21,613 sales, 70 zip codes, 50 to 602 each
+    assert numbers["n_counties"] == 85
+    assert (numbers["n_sales"], numbers["n_zips"], numbers["min_zip_sales"]) == (21_613, 70, 50)
