@@ -7,7 +7,8 @@ Usage (from the project root)::
     python benchmarks/chapter_times.py --build    # the whole build: jupyter-book build . -W --keep-going --all
 
 Chapters: appends to ``benchmarks/results/chapter_times.csv`` (one row per chapter and run, with
-the machine) and prints it. The build: appends one row to ``benchmarks/results/build_times.csv``
+the machine) and prints it; ``benchmarks/results/cell_times.csv`` keeps each code cell's time from
+the latest run of its chapter, slowest first, to show where a chapter's time goes. The build: appends one row to ``benchmarks/results/build_times.csv``
 (seconds, whether the build passed, pages, machine); it builds every page afresh (``--all``), so it
 executes every chapter, as CI does. ``--config`` and ``--path-output`` are passed on to
 ``jupyter-book build`` (a configuration without execution makes a cheap trial run), and
@@ -38,8 +39,23 @@ def machine() -> str:
     return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
-def main(filters: list[str]) -> pd.DataFrame:
+def cell_seconds(nb, chapter: str) -> list[dict]:
+    """Each code cell's run time, from the timestamps nbclient records in the executed notebook."""
     rows = []
+    for index, cell in enumerate(nb.cells):
+        timing = cell.get("metadata", {}).get("execution", {})
+        if cell.cell_type != "code" or "iopub.execute_input" not in timing:
+            continue
+        start = dt.datetime.fromisoformat(timing["iopub.execute_input"].replace("Z", "+00:00"))
+        end = dt.datetime.fromisoformat(timing["shell.execute_reply"].replace("Z", "+00:00"))
+        first = next((line for line in cell.source.splitlines() if line.strip() and not line.startswith("#")), "")
+        rows.append({"chapter": chapter, "cell": index, "seconds": round((end - start).total_seconds(), 1),
+                     "code": first[:70]})
+    return rows
+
+
+def main(filters: list[str]) -> pd.DataFrame:
+    rows, cells = [], []
     for path in toc_notebooks():
         if filters and not any(f in path.stem for f in filters):
             continue
@@ -51,11 +67,24 @@ def main(filters: list[str]) -> pd.DataFrame:
             "date": dt.datetime.now().isoformat(timespec="seconds"), "machine": machine(),
         })
         print(f"{path.stem}: {seconds:.1f} s {'ok' if result.error is None else 'FAILED'}", flush=True)
+        if result.error is not None:
+            print(f"  {result.error.summary}", flush=True)
+        cells += cell_seconds(result.nb, path.stem)
     table = pd.DataFrame(rows)
     out = ROOT / "benchmarks" / "results" / "chapter_times.csv"
     out.parent.mkdir(parents=True, exist_ok=True)
     table.to_csv(out, mode="a", header=not out.exists(), index=False)
     print(f"appended to {out.relative_to(ROOT)}")
+    # Where a chapter's time goes: each cell's time from this run, replacing the chapter's earlier rows.
+    cell_file = out.with_name("cell_times.csv")
+    new = pd.DataFrame(cells, columns=["chapter", "cell", "seconds", "code"])
+    if cell_file.exists():
+        old = pd.read_csv(cell_file)
+        new = pd.concat([old[~old["chapter"].isin(new["chapter"])], new])
+    new = new.sort_values("seconds", ascending=False)
+    new.to_csv(cell_file, index=False)
+    print(f"slowest cells (every cell in {cell_file.relative_to(ROOT)}):")
+    print(new[new["chapter"].isin(table["chapter"])].head(15).to_string(index=False))
     return table
 
 
@@ -96,4 +125,4 @@ if __name__ == "__main__":
     args = parser.parse_args()
     if args.build:
         sys.exit(0 if time_build(args.config, args.path_output, args.results)["ok"].all() else 1)
-    main(args.chapters)
+    sys.exit(0 if main(args.chapters)["ok"].all() else 1)

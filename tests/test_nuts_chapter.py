@@ -77,6 +77,7 @@ def test_radon_prefers_non_centred(numbers):
 
 
 def test_seattle_prefers_centred(numbers):
+    # The Seattle chapter quotes these numbers rather than fitting both forms again.
     assert numbers["seattle_non_centred_fails"] is True
     assert numbers["seattle_div_centred"] == numbers["seattle_div_non_centred"] == 0
     assert numbers["seattle_ess_centred"] >= 1000
