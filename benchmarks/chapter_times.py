@@ -4,14 +4,14 @@ Usage (from the project root)::
 
     python benchmarks/chapter_times.py            # all chapters in _toc.yml
     python benchmarks/chapter_times.py radon      # chapters whose name contains "radon"
-    python benchmarks/chapter_times.py --build    # the whole build: jupyter-book build . -W --keep-going --all
+    python benchmarks/chapter_times.py --build    # the whole build, as the README runs it: tools/build_book.py
 
 Chapters: appends to ``benchmarks/results/chapter_times.csv`` (one row per chapter and run, with
 the machine) and prints it; ``benchmarks/results/cell_times.csv`` keeps each code cell's time from
 the latest run of its chapter, slowest first, to show where a chapter's time goes. The build: appends one row to ``benchmarks/results/build_times.csv``
-(seconds, whether the build passed, pages, machine); it builds every page afresh (``--all``), so it
-executes every chapter, as CI does. ``--config`` and ``--path-output`` are passed on to
-``jupyter-book build`` (a configuration without execution makes a cheap trial run), and
+(seconds, whether the build passed, pages, machine); ``tools/build_book.py`` executes every chapter
+afresh and renders every page, as CI does. ``--jobs``, ``--config`` and ``--path-output`` are passed
+on to it (a configuration with ``execute_notebooks: off`` makes a cheap trial run), and
 ``--results`` writes the table elsewhere. Run times vary with the machine and with what else it is doing; compare runs
 made on the same machine. The first run after installing also compiles the models' C and
 Numba code into caches, so it is slower than later runs: the script reports whether the
@@ -88,11 +88,17 @@ def main(filters: list[str]) -> pd.DataFrame:
     return table
 
 
-def time_build(config: Path | None = None, path_output: Path | None = None, results: Path | None = None) -> pd.DataFrame:
-    """Time ``jupyter-book build . -W --keep-going --all`` and append a row to the build table."""
-    command = ["jupyter-book", "build", ".", "-W", "--keep-going", "--all"]
+def time_build(config: Path | None = None, path_output: Path | None = None, results: Path | None = None,
+               jobs: int | None = None) -> pd.DataFrame:
+    """Time the README's build, ``python tools/build_book.py``, and append a row to the build table."""
+    command = [sys.executable, str(ROOT / "tools" / "build_book.py")]
+    label = "book build"
+    if jobs is not None:
+        command += ["--jobs", str(jobs)]
+        label += f" (--jobs {jobs})"
     if config is not None:
         command += ["--config", str(config)]
+        label += f" ({Path(config).name})"
     if path_output is not None:
         command += ["--path-output", str(path_output)]
     print(" ".join(command), flush=True)
@@ -102,14 +108,13 @@ def time_build(config: Path | None = None, path_output: Path | None = None, resu
     seconds = time.perf_counter() - start
     ok = finished.returncode == 0
     table = pd.DataFrame([{
-        "what": "book build" + (f" ({Path(config).name})" if config is not None else ""),
-        "seconds": round(seconds, 1), "ok": ok, "pages": pages,
+        "what": label, "seconds": round(seconds, 1), "ok": ok, "pages": pages,
         "date": dt.datetime.now().isoformat(timespec="seconds"), "machine": machine(),
     }])
     out = results or ROOT / "benchmarks" / "results" / "build_times.csv"
     out.parent.mkdir(parents=True, exist_ok=True)
     table.to_csv(out, mode="a", header=not out.exists(), index=False)
-    print(f"book build: {seconds:.1f} s {'ok' if ok else 'FAILED'}; appended to {out}")
+    print(f"{label}: {seconds:.1f} s {'ok' if ok else 'FAILED'}; appended to {out}")
     return table
 
 
@@ -122,7 +127,8 @@ if __name__ == "__main__":
     parser.add_argument("--config", type=Path, help="with --build: jupyter-book's --config")
     parser.add_argument("--path-output", type=Path, help="with --build: jupyter-book's --path-output")
     parser.add_argument("--results", type=Path, help="with --build: the CSV to append to")
+    parser.add_argument("--jobs", type=int, help="with --build: tools/build_book.py's --jobs (default: its own)")
     args = parser.parse_args()
     if args.build:
-        sys.exit(0 if time_build(args.config, args.path_output, args.results)["ok"].all() else 1)
+        sys.exit(0 if time_build(args.config, args.path_output, args.results, args.jobs)["ok"].all() else 1)
     sys.exit(0 if main(args.chapters)["ok"].all() else 1)

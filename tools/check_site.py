@@ -1,6 +1,6 @@
 """Open every page of the built book in headless Chromium and fail on what a reader would see broken.
 
-Usage (from the project root, after ``jupyter-book build .``)::
+Usage (from the project root, after ``python tools/build_book.py``)::
 
     python tools/check_site.py                          # _build/html, every page in _toc.yml
     python tools/check_site.py --pages intro chapters/radon
@@ -350,7 +350,7 @@ def main(argv=None) -> int:
               file=sys.stderr)
         return 2
     if not (args.html / "index.html").exists():
-        print(f"no built site in {args.html}: run `jupyter-book build .` first", file=sys.stderr)
+        print(f"no built site in {args.html}: run `python tools/build_book.py` first", file=sys.stderr)
         return 2
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     pages = args.pages or toc_pages()

@@ -1,0 +1,78 @@
+"""tools/build_book.py: chapters it executes are the ones Jupyter Book's cache mode then renders."""
+
+import importlib.util
+import sys
+
+import nbformat
+import yaml
+from jupyter_cache import get_cache
+
+from chapters import ROOT
+
+spec = importlib.util.spec_from_file_location("build_book", ROOT / "tools" / "build_book.py")
+build_book = importlib.util.module_from_spec(spec)
+sys.modules["build_book"] = build_book  # its worker processes find execute() by the module's name
+spec.loader.exec_module(build_book)
+
+
+def notebook(folder, name, code):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = folder / f"{name}.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def test_executed_notebooks_are_found_as_myst_nb_looks_them_up(tmp_path):
+    path = notebook(tmp_path, "good", "import os\nprint(6 * 7, os.getcwd())")
+    cache_dir = tmp_path / "_build" / ".jupyter_cache"
+    assert build_book.execute_all([path], cache_dir, jobs=1, timeout=60, allow_errors=False)
+    # What myst-nb's cache mode does when Sphinx reads the page: match the unexecuted source.
+    _, merged = get_cache(str(cache_dir)).merge_match_into_notebook(nbformat.read(path, as_version=4))
+    assert merged.cells[0].outputs[0]["text"] == f"42 {tmp_path}\n"  # run in the notebook's folder
+
+
+def test_the_cache_is_emptied_and_a_failing_chapter_is_reported(tmp_path, capsys):
+    cache_dir = tmp_path / "_build" / ".jupyter_cache"
+    old = notebook(tmp_path, "old", "print('old')")
+    assert build_book.execute_all([old], cache_dir, jobs=1, timeout=60, allow_errors=False)
+    good, bad = notebook(tmp_path, "good", "print('fresh')"), notebook(tmp_path, "bad", "1 / 0")
+    assert not build_book.execute_all([good, bad], cache_dir, jobs=2, timeout=60, allow_errors=False)
+    out = capsys.readouterr().out
+    assert "bad.ipynb: FAILED" in out and "ZeroDivisionError" in out
+    cache = get_cache(str(cache_dir))
+    cached = {record.uri for record in cache.list_cache_records()}
+    assert cached == {str(good)}  # not the failing one, and nothing from before
+
+
+def test_it_refuses_a_configuration_that_would_execute_again(tmp_path, capsys):
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    assert config["execute"]["execute_notebooks"] == "cache"  # what the README's build relies on
+    config["execute"]["execute_notebooks"] = "force"
+    (tmp_path / "force.yml").write_text(yaml.safe_dump(config))
+    assert build_book.main(["--config", str(tmp_path / "force.yml")]) == 2
+    assert "execute_notebooks: force" in capsys.readouterr().err
+
+
+def test_longest_chapters_start_first():
+    notebooks = build_book.longest_first([ROOT / "chapters" / "capstone.ipynb", ROOT / "chapters" / "checking.ipynb",
+                                          ROOT / "chapters" / "not_measured.ipynb"])
+    assert [path.stem for path in notebooks] == ["not_measured", "checking", "capstone"]
+
+
+def test_each_chapters_tests_share_one_test_process(request):
+    """The xdist group tests/conftest.py gives a test: its chapter, whichever file the test is in."""
+    from conftest import chapter_of
+
+    class Item:  # the two attributes chapter_of reads from a pytest item
+        def __init__(self, path, params=None):
+            self.path = path
+            if params is not None:
+                self.callspec = type("CallSpec", (), {"params": params})()
+
+    tests = ROOT / "tests"
+    assert chapter_of(Item(tests / "test_chapters.py", {"path": ROOT / "chapters" / "radon.ipynb"})) == "radon"
+    assert chapter_of(Item(tests / "test_radon_chapter.py")) == "radon"
+    assert chapter_of(Item(tests / "test_site.py")) is None
+    # and the hook gave this test no group, since it executes no chapter
+    assert not list(request.node.iter_markers("xdist_group"))
