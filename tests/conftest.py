@@ -33,6 +33,7 @@ def chapter_of(item) -> str | None:
     return None
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(config, items):
     """Keep each chapter's tests in one test process.
 

@@ -221,7 +221,36 @@ def test_the_colab_cell_installs_this_repository(path):
     assert '"google.colab" in sys.modules' in source, f"{path.name}: the first code cell is the Colab set-up"
     url = CONFIG["repository"]["url"]
     assert f"git clone --depth 1 {url} " in source, f"{path.name}: the Colab cell must clone {url} (_config.yml)"
-    assert "pip install -q -r requirements.txt" in source
+    assert "%pip install -q -r requirements-colab.txt" in source, f"{path.name}: install requirements-colab.txt"
+    # Colab may have loaded its own NumPy before the install replaced it; the cell must say to restart.
+    assert "Restart session" in source, f"{path.name}: the Colab cell should stop and ask for a restart"
+
+
+def pins(path):
+    """Package name -> pinned version, from a requirements file."""
+    found = {}
+    for line in path.read_text().splitlines():
+        match = re.fullmatch(r"([A-Za-z0-9_.-]+)==(\S+)", line.strip())
+        if match:
+            found[match.group(1).lower()] = match.group(2)
+    return found
+
+
+def test_colab_installs_what_the_chapters_import_at_the_course_versions():
+    course, colab = pins(ROOT / "requirements.txt"), pins(ROOT / "requirements-colab.txt")
+    differ = {name: (version, course.get(name)) for name, version in colab.items() if course.get(name) != version}
+    assert not differ, f"requirements-colab.txt pins differ from requirements.txt (colab, course): {differ}"
+    assert "-e ." in (ROOT / "requirements-colab.txt").read_text().splitlines(), "Colab needs hlm_helpers too"
+    sources = ["".join(cell["source"]) for p in toc_notebooks() for cell in json.loads(p.read_text())["cells"]
+               if cell["cell_type"] == "code"]
+    sources += [p.read_text() for p in (ROOT / "hlm_helpers").glob("*.py")]
+    imported = {match.group(1) for source in sources
+                for match in re.finditer(r"^\s*(?:import|from) ([A-Za-z_]\w*)", source, re.MULTILINE)}
+    assert {"pymc", "nutpie", "numpy"} <= imported  # the search finds imports
+    distribution = {"sklearn": "scikit-learn", "myst_nb": "myst-nb"}
+    third_party = {m for m in imported if m not in sys.stdlib_module_names and m not in ("hlm_helpers", "__future__")}
+    missing = sorted(m for m in third_party if distribution.get(m, m).lower() not in colab)
+    assert not missing, f"the chapters import {missing}, which requirements-colab.txt does not install"
 
 
 def test_the_launch_urls_point_at_each_notebook_in_the_repository():
