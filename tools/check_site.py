@@ -12,8 +12,6 @@ For every page in the table of contents it checks that
   (``div.output.stderr`` whose text names an ``Error``, ``Exception``, ``Warning`` or ``Traceback``,
   as Python's warnings and PyTensor's ``WARNING (...)`` lines do). Other stderr output, such as
   PyMC's "Sampling 4 chains ..." log, is printed as a note and does not fail the page;
-- no cell's code is wider than its box, so that a reader would have to scroll sideways to read it
-  (``_static/code.css`` wraps long lines);
 - every image the site serves has loaded (``naturalWidth`` above 0);
 - every internal link leads to a file of the site and, with a ``#fragment``, to an element with
   that id on the target page;
@@ -173,9 +171,6 @@ return {
       .map(a => [a.getAttribute('href'), a.href, (a.innerText || a.title || '').trim().slice(0, 60)]),
   images: Array.from(document.images)
       .map(img => [img.getAttribute('src'), img.currentSrc || img.src, img.complete, img.naturalWidth]),
-  wideCode: Array.from(document.querySelectorAll('div.cell_input pre'))
-      .filter(pre => pre.scrollWidth > pre.clientWidth + 1)
-      .map(pre => (pre.innerText || pre.textContent).split('\\n').reduce((a, b) => (b.length > a.length ? b : a), '')),
 };
 """
 
@@ -312,7 +307,6 @@ def check_page(driver, server: SiteServer, html_dir: Path, page: str, shots: Pat
             problems.append(f"error or warning on stderr in a cell: {line.strip()[:200]!r}")
         else:
             print(f"  note {page}: stderr output, not an error: {last_line(text)!r}", flush=True)
-    problems += [f"code scrolls sideways in a cell: {line.strip()[:60]!r}" for line in found["wideCode"]]
     problems += check_images(server.url, found["images"])
     problems += check_links(html_dir, server.url, found["links"])
     if config is not None:
