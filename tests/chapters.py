@@ -1,4 +1,4 @@
-"""Run chapter notebooks through nbmake and read the numbers they ``glue``."""
+"""Run chapter notebooks through nbmake, read the numbers they ``glue``, and their measured run times."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
+import pandas as pd
 import yaml
 from nbmake.nb_run import NotebookRun
 
@@ -33,6 +34,15 @@ def toc_files() -> list[str]:
 def toc_notebooks() -> list[Path]:
     """Notebooks listed in _toc.yml."""
     return [ROOT / f"{f}.ipynb" for f in toc_files() if (ROOT / f"{f}.ipynb").exists()]
+
+
+def latest_seconds() -> dict[str, float]:
+    """Each chapter's latest successful run time in benchmarks/results/chapter_times.csv, by notebook stem."""
+    times_file = ROOT / "benchmarks" / "results" / "chapter_times.csv"
+    if not times_file.exists():
+        return {}
+    times = pd.read_csv(times_file)
+    return times[times["ok"].astype(bool)].groupby("chapter")["seconds"].last().to_dict()
 
 
 @lru_cache(maxsize=None)

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from chapters import ROOT, toc_files, toc_notebooks
+from chapters import ROOT, latest_seconds, toc_files, toc_notebooks
 
 sys.path.insert(0, str(ROOT / "tools"))
 import check_site  # noqa: E402
@@ -43,9 +43,7 @@ def chapter_rows(path):
 
 def measured_minutes():
     """Each chapter's latest run time in the benchmark, rounded to the half minute."""
-    times = pd.read_csv(CHAPTER_TIMES)
-    latest = times[times["ok"]].groupby("chapter")["seconds"].last()
-    return {f"chapters/{name}": math.floor(seconds / 30 + 0.5) / 2 for name, seconds in latest.items()}
+    return {f"chapters/{name}": math.floor(seconds / 30 + 0.5) / 2 for name, seconds in latest_seconds().items()}
 
 
 def minutes_text(minutes):

@@ -37,12 +37,11 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 import nbformat
-import pandas as pd
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
-from chapters import toc_notebooks  # noqa: E402
+from chapters import latest_seconds, toc_notebooks  # noqa: E402
 
 
 def execution_settings(config: Path) -> dict:
@@ -52,11 +51,7 @@ def execution_settings(config: Path) -> dict:
 
 def longest_first(notebooks: list[Path]) -> list[Path]:
     """Notebooks ordered by their latest measured run time, longest first; unmeasured ones first of all."""
-    times = ROOT / "benchmarks" / "results" / "chapter_times.csv"
-    latest = {}
-    if times.exists():
-        table = pd.read_csv(times)
-        latest = table[table["ok"].astype(bool)].groupby("chapter")["seconds"].last().to_dict()
+    latest = latest_seconds()
     return sorted(notebooks, key=lambda path: -latest.get(path.stem, float("inf")))
 
 
