@@ -129,6 +129,7 @@ OLD_API = {
     r"\bpymc3\b": "import pymc",
     r"\bpm\.\w+\([^)]*\bsd=": "PyMC 4 renamed sd= to sigma=",
     r"\breturn_inferencedata\b": "PyMC always returns a DataTree",
+    r"\bpm\.compute_log_prior\b": "PyMC 6: pm.stats.compute_log_prior (the root name is deprecated)",
 }
 
 
