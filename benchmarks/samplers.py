@@ -238,7 +238,7 @@ def readme_table() -> str:
     medians = runs.groupby(["model", "cache", "sampler"])["wall_s"].median()
     sampling = runs.groupby(["model", "cache", "sampler"])["sampling_s"].median()
     names = {"radon": "radon (175 parameters, 919 homes)", "seattle": "Seattle (145 parameters, 21,613 sales)"}
-    lines = ["| model | PyMC (default) | PyMC, `cores=2` | nutpie | NumPyro |", "| --- | --- | --- | --- | --- |"]
+    lines = ["| model | PyMC's NUTS | PyMC's NUTS, `cores=2` | nutpie | NumPyro |", "| --- | --- | --- | --- | --- |"]
     for model in MODELS:
         for cache in ("warm", "cold"):
             cells = []
