@@ -155,3 +155,12 @@ def test_the_old_api_search_finds_old_names():
     old_code = 'trace = pm.sample(return_inferencedata=True)\naz.plot_posterior(trace, hdi_prob=0.9)\npm.Normal("a", sd=1)'
     hits = [p for p in OLD_API if re.search(p, old_code)]
     assert len(hits) == 4, hits
+
+
+def test_a_dollar_before_a_glued_number_is_escaped():
+    # With dollarmath on, "$" + {glue:text} pairs with the next "$" and the page shows raw TeX.
+    for path in CHAPTERS:
+        for i, cell in enumerate(json.loads(path.read_text())["cells"]):
+            if cell["cell_type"] == "markdown":
+                bad = re.findall(r"(?<!\\)\$\{glue[^`]*`[^`]+`", "".join(cell["source"]))
+                assert not bad, f"{path.name} cell {i}: write \\$ before {bad[0]!r}"
