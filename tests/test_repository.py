@@ -99,10 +99,14 @@ def test_lock_pins_every_direct_dependency_at_its_version():
 
 def test_installed_packages_equal_the_lock():
     """What this environment has installed is exactly the lock: nothing floats, nothing extra."""
+    import sysconfig
     from importlib.metadata import distributions
 
     lock = _pins(ROOT / "requirements.txt")
-    installed = {re.sub(r"[-_.]+", "-", d.metadata["Name"]).lower(): d.version for d in distributions()}
+    # Only what is installed in the environment's site-packages: setuptools puts its own vendored
+    # copies (packaging, zipp, ...) on sys.path once imported, and those are not installed packages.
+    site = sorted({sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]})
+    installed = {re.sub(r"[-_.]+", "-", d.metadata["Name"]).lower(): d.version for d in distributions(path=site)}
     # the installers themselves, and the course's own package (installed from the lock's "-e .")
     tools = {"pip", "uv", "hlm-helpers"}
     wrong = {name: (version, installed.get(name)) for name, version in lock.items() if installed.get(name) != version}
