@@ -5,20 +5,13 @@ error metrics, prediction plumbing and the plots that several chapters share.
 """
 
 import logging
-import warnings
 
-# ArviZ 0.23 prints a once-a-day notice about its coming 1.0 refactor. The course pins the 0.x
-# line (ArviZ 1.x needs Python 3.12), so the notice is noise for readers; import ArviZ once here
-# with it silenced. Other warnings are untouched.
-with warnings.catch_warnings():
-    warnings.filterwarnings("ignore", message=r"\s*ArviZ is undergoing", category=FutureWarning)
-    import arviz  # noqa: F401
-
-# ArviZ's plot_posterior asks for a semibold font; matplotlib's default DejaVu Sans has none, so it
+# ArviZ's plots ask for a semibold font; matplotlib's default DejaVu Sans has none, so it
 # substitutes bold and logs a "findfont" line that would show up under the figure on the page.
 logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
 
 from .book import glue
+from .intervals import CI_KIND, CI_PROB, interval
 from .data import (DATA_DIR_ENV, DataError, find_king_county, group_level, load_king_county, load_radon,
                    recode_groups)
 from .diagnostics import (ConvergenceError, check_convergence, convergence_table, count_divergences,
@@ -29,6 +22,8 @@ from .predict import UnknownGroupError, encode_groups, group_lines, predict_new_
 from .timing import Timer
 
 __all__ = [
+    "CI_KIND",
+    "CI_PROB",
     "DATA_DIR_ENV",
     "POOLING_COLORS",
     "POOLING_LABELS",
@@ -43,6 +38,7 @@ __all__ = [
     "glue",
     "group_level",
     "group_lines",
+    "interval",
     "interval_coverage",
     "load_king_county",
     "load_radon",

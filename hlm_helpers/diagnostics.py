@@ -5,6 +5,7 @@ from __future__ import annotations
 import arviz as az
 import numpy as np
 import pandas as pd
+import xarray as xr
 
 __all__ = ["ConvergenceError", "check_convergence", "convergence_table", "passes_convergence_check"]
 
@@ -13,13 +14,16 @@ class ConvergenceError(RuntimeError):
     """A fit failed the convergence check; the message names the variables at fault."""
 
 
-def _posterior(idata):
-    if not hasattr(idata, "posterior"):
+def _posterior(idata) -> xr.Dataset:
+    """The posterior of a fit as a Dataset; a clear error for anything that is not a fit."""
+    if not isinstance(idata, xr.DataTree) or "posterior" not in idata.children:
         raise TypeError(
-            "check_convergence needs the InferenceData returned by pm.sample(); "
-            f"got {type(idata).__name__} without a posterior group."
+            "this needs the DataTree returned by pm.sample() (with a posterior group); "
+            f"got {type(idata).__name__}"
+            + ("" if not isinstance(idata, xr.DataTree) else f" with groups {list(idata.children)}")
+            + "."
         )
-    return idata.posterior
+    return idata["posterior"].to_dataset()
 
 
 def convergence_table(idata, var_names=None) -> pd.DataFrame:
@@ -27,7 +31,7 @@ def convergence_table(idata, var_names=None) -> pd.DataFrame:
 
     Parameters
     ----------
-    idata : arviz.InferenceData
+    idata : xarray.DataTree
         A fit with a ``posterior`` group of at least 2 chains.
     var_names : list of str, optional
         Variables to check; all free and deterministic variables by default (not the
@@ -79,7 +83,7 @@ def check_convergence(
 
     Parameters
     ----------
-    idata : arviz.InferenceData
+    idata : xarray.DataTree
         The fit, as returned by ``pm.sample``.
     var_names : list of str, optional
         Variables to check (all posterior variables by default).
@@ -129,7 +133,7 @@ def passes_convergence_check(idata, var_names=None, **thresholds) -> bool:
 
     Parameters
     ----------
-    idata : arviz.InferenceData
+    idata : xarray.DataTree
         The fit.
     var_names : list of str, optional
         Variables to check, as in :func:`check_convergence`.
@@ -146,7 +150,6 @@ def passes_convergence_check(idata, var_names=None, **thresholds) -> bool:
 
 def count_divergences(idata) -> int:
     """Number of divergent transitions over all chains (0 if the fit recorded none)."""
-    stats = getattr(idata, "sample_stats", None)
-    if stats is None or "diverging" not in stats:
+    if "sample_stats" not in idata.children or "diverging" not in idata["sample_stats"].data_vars:
         return 0
-    return int(stats["diverging"].sum())
+    return int(idata["sample_stats"]["diverging"].sum())

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
+from .intervals import CI_PROB
+
 __all__ = ["POOLING_COLORS", "POOLING_LABELS", "plot_group_fit", "plot_shrinkage"]
 
 #: One colour per pooling scheme, the same in every chapter (colour-blind safe, Okabe-Ito).
@@ -28,7 +30,7 @@ def _mean_and_central_interval(lines: xr.DataArray, prob: float):
     return values.mean(axis=0), lo, hi
 
 
-def plot_group_fit(ax, x_data, y_data, x_grid, lines: dict, *, prob: float = 0.9, jitter=None, title=None,
+def plot_group_fit(ax, x_data, y_data, x_grid, lines: dict, *, prob: float = CI_PROB, jitter=None, title=None,
                    data_label: str = "data"):
     """Data of one group with posterior lines of several models and their central intervals.
 
@@ -43,7 +45,7 @@ def plot_group_fit(ax, x_data, y_data, x_grid, lines: dict, *, prob: float = 0.9
         Keyed by pooling scheme (``"complete"``, ``"none"``, ``"partial"``); each a posterior of
         the line with dims ``(chain, draw, x)``.
     prob : float
-        Mass of the shaded central interval.
+        Mass of the shaded central (equal-tailed) interval; the course's ``CI_PROB`` by default.
     jitter : numpy.random.Generator, optional
         If given, jitters the points horizontally so that ties on a binary predictor show.
     data_label : str

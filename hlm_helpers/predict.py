@@ -21,6 +21,8 @@ import pandas as pd
 import pymc as pm
 import xarray as xr
 
+from .diagnostics import _posterior
+
 __all__ = [
     "UnknownGroupError",
     "encode_groups",
@@ -72,9 +74,10 @@ def _as_draws(idata, value, what: str):
     if value is None:
         return 0.0
     if isinstance(value, str):
-        if value not in idata.posterior:
-            raise KeyError(f"{what}: no variable {value!r} in the posterior; it has {list(idata.posterior.data_vars)}.")
-        var = idata.posterior[value]
+        post = _posterior(idata)
+        if value not in post.data_vars:
+            raise KeyError(f"{what}: no variable {value!r} in the posterior; it has {list(post.data_vars)}.")
+        var = post[value]
         extra = [d for d in var.dims if d not in ("chain", "draw")]
         if extra:
             raise ValueError(
@@ -104,7 +107,7 @@ def predict_new_group(
 
     Parameters
     ----------
-    idata : arviz.InferenceData
+    idata : xarray.DataTree
         A fit with a posterior group.
     x : array-like, shape (n,)
         Predictor values of the rows to predict, in the units the model was fitted in.
@@ -138,7 +141,7 @@ def predict_new_group(
         x = x[None]
     if np.isnan(x).any():
         raise ValueError("x has NaN values; predictions need complete predictors.")
-    post = idata.posterior
+    post = _posterior(idata)
     shape = (post.sizes["chain"], post.sizes["draw"])
 
     z_alpha = xr.DataArray(rng.standard_normal(shape), dims=("chain", "draw"))
@@ -177,7 +180,7 @@ def group_lines(idata, groups, x, *, group_dim: str, intercept="alpha", slope="b
 
     Parameters
     ----------
-    idata : arviz.InferenceData
+    idata : xarray.DataTree
         A fit whose ``intercept`` (and ``slope``) vary over ``group_dim``, or are scalars for
         complete pooling.
     groups : sequence of str
@@ -194,7 +197,7 @@ def group_lines(idata, groups, x, *, group_dim: str, intercept="alpha", slope="b
     xarray.DataArray
         Dimensions ``(chain, draw, group_dim, x_dim)``.
     """
-    post = idata.posterior
+    post = _posterior(idata)
     groups = list(groups)
     x_da = xr.DataArray(np.asarray(x, dtype=float), dims=(x_dim,))
 
@@ -238,7 +241,7 @@ def predict_rows(
     ----------
     model : pymc.Model
         The model that produced ``idata``.
-    idata : arviz.InferenceData
+    idata : xarray.DataTree
         Its fit.
     data : mapping of name to array
         New values for the model's ``pm.Data`` variables (all the ones that vary by row).
@@ -251,7 +254,7 @@ def predict_rows(
 
     Returns
     -------
-    arviz.InferenceData
+    xarray.DataTree
         With a ``predictions`` group.
     """
     names = {v.name for v in model.data_vars}

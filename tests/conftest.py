@@ -6,7 +6,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import hlm_helpers  # noqa: E402  (also imports ArviZ once, with its refactor notice silenced)
+import hlm_helpers  # noqa: E402
 
 
 @pytest.fixture(scope="session")

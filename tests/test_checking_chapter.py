@@ -60,6 +60,9 @@ def test_posterior_predictive_checks_on_prices(numbers):
 def test_psis_loo(numbers):
     assert numbers["loo_best"] == "partial pooling"
     assert numbers["elpd_loo_partial"] > numbers["elpd_loo_complete"] > numbers["elpd_loo_none"]
+    # "no pooling is merely worse than partial pooling, and close behind complete pooling"
+    assert (numbers["elpd_loo_complete"] - numbers["elpd_loo_none"]
+            < numbers["elpd_loo_partial"] - numbers["elpd_loo_complete"])
     # the differences are several standard errors
     assert numbers["loo_diff_complete"] > 2 * numbers["loo_dse_complete"]
     assert numbers["loo_diff_none"] > 2 * numbers["loo_dse_none"]

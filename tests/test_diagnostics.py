@@ -13,7 +13,7 @@ def _idata(chains=4, draws=500, seed=0, shift=None, diverging=0):
         theta[0] += shift  # one chain stuck elsewhere
     div = np.zeros((chains, draws), dtype=bool)
     div.flat[:diverging] = True
-    return az.from_dict(posterior={"mu": mu, "theta": theta}, sample_stats={"diverging": div})
+    return az.from_dict({"posterior": {"mu": mu, "theta": theta}, "sample_stats": {"diverging": div}})
 
 
 def test_healthy_fit_passes_and_returns_table():
@@ -53,14 +53,16 @@ def test_var_names_restrict_the_check():
 
 def test_unconstrained_copies_are_skipped():
     rng = np.random.default_rng(1)
-    idata = az.from_dict(posterior={"sigma": np.abs(rng.normal(size=(4, 500))),
-                                    "sigma_log__": np.full((4, 500), 0.0)})
+    idata = az.from_dict({"posterior": {"sigma": np.abs(rng.normal(size=(4, 500))),
+                                        "sigma_log__": np.full((4, 500), 0.0)}})
     assert list(hlm.convergence_table(idata).index) == ["sigma"]
 
 
 def test_bad_input_is_explained():
-    with pytest.raises(TypeError, match="InferenceData"):
+    with pytest.raises(TypeError, match="DataTree returned by pm.sample"):
         hlm.check_convergence({"mu": [1, 2]})
+    with pytest.raises(TypeError, match=r"with groups \['prior'\]"):
+        hlm.check_convergence(az.from_dict({"prior": {"mu": np.zeros((4, 10))}}))
     with pytest.raises(ValueError, match="at least 2 chains"):
         hlm.check_convergence(_idata(chains=1))
     with pytest.raises(KeyError, match="No variable"):

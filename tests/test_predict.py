@@ -12,7 +12,7 @@ def _posterior(chains=2, draws=300, seed=0):
     rng = np.random.default_rng(seed)
     shape = (chains, draws)
     return az.from_dict(
-        posterior={
+        {"posterior": {
             "mu_alpha": rng.normal(1.0, 0.01, shape),
             "sigma_alpha": np.full(shape, 0.5),
             "mu_beta": np.full(shape, -1.0),
@@ -21,7 +21,7 @@ def _posterior(chains=2, draws=300, seed=0):
             "alpha": np.broadcast_to([0.0, 2.0], shape + (2,)).copy(),
             "beta": np.broadcast_to([1.0, -1.0], shape + (2,)).copy(),
             "slope": np.full(shape, 3.0),
-        },
+        }},
         coords={"county": ["A", "B"]},
         dims={"alpha": ["county"], "beta": ["county"]},
     )

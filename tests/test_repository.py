@@ -2,6 +2,8 @@
 
 import json
 import re
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -61,12 +63,108 @@ def test_citations_carry_the_chapter_prefix_and_exist(path):
         assert key[len(prefix):] in bib_keys, f"{path.name}: {key[len(prefix):]!r} is not in references.bib"
 
 
+def _pins(path) -> dict:
+    """Package name (normalised) -> pinned version, from a requirements file."""
+    pins = {}
+    for line in path.read_text().splitlines():
+        match = re.match(r"^([A-Za-z0-9_.\-]+)==(\S+)", line.strip())
+        if match:
+            pins[re.sub(r"[-_.]+", "-", match[1]).lower()] = match[2]
+    return pins
+
+
 def test_requirements_are_pinned():
-    lines = [ln.strip() for ln in (ROOT / "requirements.txt").read_text().splitlines()]
-    reqs = [ln for ln in lines if ln and not ln.startswith(("#", "-e", "."))]
+    lines = [ln.split("#")[0].strip() for ln in (ROOT / "requirements.in").read_text().splitlines()]
+    reqs = [ln for ln in lines if ln and not ln.startswith(("-e", "."))]
     loose = [r for r in reqs if "==" not in r]
-    assert not loose, f"pin exact versions in requirements.txt: {loose}"
-    names = {re.split(r"[=\[<>]", r)[0].lower() for r in reqs}
-    for needed in ("jupyter-book", "myst-nb", "sphinx-book-theme", "sphinx-exercise", "sphinxcontrib-bibtex",
-                   "pymc", "arviz", "nutpie", "pandas", "seaborn", "scikit-learn", "pytest", "nbmake"):
-        assert needed in names, f"{needed} missing from requirements.txt"
+    assert not loose, f"pin exact versions in requirements.in: {loose}"
+    names = set(_pins(ROOT / "requirements.in"))
+    for needed in ("jupyter-book", "myst-nb", "sphinx-book-theme", "pydata-sphinx-theme", "sphinx-exercise",
+                   "sphinxcontrib-bibtex", "pymc", "pytensor", "arviz", "nutpie", "pandas", "seaborn",
+                   "scikit-learn", "pytest", "nbmake"):
+        assert needed in names, f"{needed} missing from requirements.in"
+
+
+def test_lock_pins_every_direct_dependency_at_its_version():
+    direct, lock = _pins(ROOT / "requirements.in"), _pins(ROOT / "requirements.txt")
+    differ = {name: (version, lock.get(name)) for name, version in direct.items() if lock.get(name) != version}
+    assert not differ, (f"requirements.txt is stale against requirements.in (in, lock): {differ}; regenerate it "
+                        "with the command at the top of requirements.in")
+    text = (ROOT / "requirements.txt").read_text()
+    assert "uv pip compile requirements.in --python-version 3.12" in text, "requirements.txt is made by uv pip compile"
+    assert "-e ." in [ln.split("#")[0].strip() for ln in text.splitlines()], "the lock installs hlm_helpers"
+    unpinned = [ln for ln in text.splitlines() if ln and not ln.startswith(("#", "-e", " ")) and "==" not in ln]
+    assert not unpinned, f"every line of the lock pins one version: {unpinned}"
+
+
+def test_installed_packages_equal_the_lock():
+    """What this environment has installed is exactly the lock: nothing floats, nothing extra."""
+    import sysconfig
+    from importlib.metadata import distributions
+
+    lock = _pins(ROOT / "requirements.txt")
+    # Only what is installed in the environment's site-packages: setuptools puts its own vendored
+    # copies (packaging, zipp, ...) on sys.path once imported, and those are not installed packages.
+    site = sorted({sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]})
+    installed = {re.sub(r"[-_.]+", "-", d.metadata["Name"]).lower(): d.version for d in distributions(path=site)}
+    # the installers themselves, and the course's own package (installed from the lock's "-e .")
+    tools = {"pip", "uv", "hlm-helpers"}
+    wrong = {name: (version, installed.get(name)) for name, version in lock.items() if installed.get(name) != version}
+    assert not wrong, f"installed versions differ from requirements.txt (lock, installed): {wrong}"
+    extra = sorted(set(installed) - set(lock) - tools)
+    assert not extra, f"installed but not in requirements.txt: {extra}"
+
+
+def test_python_is_3_12_or_newer():
+    assert sys.version_info >= (3, 12), "the course runs on Python 3.12 or newer (PyMC 6, ArviZ 1)"
+    assert (ROOT / "runtime.txt").read_text().strip() == "python-3.12", "Binder's runtime.txt names Python 3.12"
+    assert 'requires-python = ">=3.12"' in (ROOT / "pyproject.toml").read_text()
+
+# Names of PyMC 3/5 and ArviZ 0.x that PyMC 6 and ArviZ 1 no longer have (or that mean something else).
+OLD_API = {
+    r"\bInferenceData\b": "pm.sample returns an xarray.DataTree",
+    r"\bhdi_prob\b": "ArviZ 1 takes ci_prob= (and ci_kind=)",
+    r"\baz\.plot_posterior\b": "ArviZ 1: az.plot_dist",
+    r"\baz\.plot_ppc\(": "ArviZ 1: az.plot_ppc_dist",
+    r"\baz\.psens\(": "ArviZ 1: az.psense",
+    r"arviz-whitegrid": "ArviZ 1 has no such style (the course uses arviz-variat)",
+    r"\bpm\.traceplot\b": "PyMC 3; ArviZ 1: az.plot_trace_dist",
+    r"\bfrom_pymc3?\b": "PyMC returns a DataTree itself",
+    r"\bpymc3\b": "import pymc",
+    r"\bpm\.\w+\([^)]*\bsd=": "PyMC 4 renamed sd= to sigma=",
+    r"\breturn_inferencedata\b": "PyMC always returns a DataTree",
+    r"\bpm\.compute_log_prior\b": "PyMC 6: pm.stats.compute_log_prior (the root name is deprecated)",
+}
+
+
+def _code_sources():
+    """Every piece of code the course runs: chapter code cells, helpers, tests, tools, benchmarks."""
+    for path in CHAPTERS:
+        for i, cell in enumerate(json.loads(path.read_text())["cells"]):
+            if cell["cell_type"] == "code":
+                yield f"{path.name} cell {i}", "".join(cell["source"])
+    for folder in ("hlm_helpers", "tests", "tools", "benchmarks", "data"):
+        for path in (ROOT / folder).rglob("*.py"):
+            if path != Path(__file__).resolve():
+                yield str(path.relative_to(ROOT)), path.read_text()
+
+
+def test_no_pymc5_or_arviz0_names_in_the_code():
+    found = [f"{where}: {pattern!r} ({why})" for where, source in _code_sources()
+             for pattern, why in OLD_API.items() if re.search(pattern, source)]
+    assert not found, "old API names:\n" + "\n".join(found)
+
+
+def test_the_old_api_search_finds_old_names():
+    old_code = 'trace = pm.sample(return_inferencedata=True)\naz.plot_posterior(trace, hdi_prob=0.9)\npm.Normal("a", sd=1)'
+    hits = [p for p in OLD_API if re.search(p, old_code)]
+    assert len(hits) == 4, hits
+
+
+def test_a_dollar_before_a_glued_number_is_escaped():
+    # With dollarmath on, "$" + {glue:text} pairs with the next "$" and the page shows raw TeX.
+    for path in CHAPTERS:
+        for i, cell in enumerate(json.loads(path.read_text())["cells"]):
+            if cell["cell_type"] == "markdown":
+                bad = re.findall(r"(?<!\\)\$\{glue[^`]*`[^`]+`", "".join(cell["source"]))
+                assert not bad, f"{path.name} cell {i}: write \\$ before {bad[0]!r}"

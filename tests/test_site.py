@@ -228,7 +228,7 @@ def pins(path):
     """Package name -> pinned version, from a requirements file."""
     found = {}
     for line in path.read_text().splitlines():
-        match = re.fullmatch(r"([A-Za-z0-9_.-]+)==(\S+)", line.strip())
+        match = re.fullmatch(r"([A-Za-z0-9_.-]+)==(\S+)", line.split("#")[0].strip())
         if match:
             found[match.group(1).lower()] = match.group(2)
     return found
@@ -262,10 +262,11 @@ def test_the_launch_urls_point_at_each_notebook_in_the_repository():
 
 
 def test_binder_finds_what_the_chapters_need():
-    assert (ROOT / "runtime.txt").read_text().strip() == "python-3.11"
+    assert (ROOT / "runtime.txt").read_text().strip() == "python-3.12"
     apt = (ROOT / "apt.txt").read_text().split()
-    assert "graphviz" in apt and "libopenblas-dev" in apt
-    assert "-e ." in (ROOT / "requirements.txt").read_text().splitlines(), "Binder installs hlm_helpers from requirements.txt"
+    assert "graphviz" in apt
+    lock = [line.split("#")[0].strip() for line in (ROOT / "requirements.txt").read_text().splitlines()]
+    assert "-e ." in lock, "Binder installs hlm_helpers from requirements.txt"
     post_build = ROOT / "postBuild"
     assert post_build.stat().st_mode & 0o111, "repo2docker runs postBuild only if it is executable"
     assert "hlm.load_king_county()" in post_build.read_text(), "postBuild puts the King County sales in the image"
