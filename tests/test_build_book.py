@@ -76,3 +76,61 @@ def test_each_chapters_tests_share_one_test_process(request):
     assert chapter_of(Item(tests / "test_site.py")) is None
     # and the hook gave this test no group, since it executes no chapter
     assert not list(request.node.iter_markers("xdist_group"))
+
+
+# --- the tests read the build's executions while they are current (tests/chapters.py) ----------------
+
+
+def test_the_tests_read_the_build_s_execution_only_while_it_is_current(tmp_path, monkeypatch):
+    import chapters
+
+    cache_dir = tmp_path / "_build" / ".jupyter_cache"
+    path = notebook(tmp_path, "chapter", "import random\nprint(random.random())")
+    assert build_book.execute_all([path], cache_dir, jobs=1, timeout=60, allow_errors=False)
+    built = get_cache(str(cache_dir)).list_cache_records()[0]
+    assert built.data["fingerprint"] == chapters.fingerprint()  # the build stamps what it ran with
+    build_output = chapters.cached_execution(path, cache_dir).cells[0].outputs[0]["text"]
+
+    # Current: the tests get the build's output (a random number: a fresh run would print another).
+    run = chapters.run_chapter(path, cache_dir)
+    assert getattr(run, "from_cache", False) and run.nb.cells[0].outputs[0]["text"] == build_output
+    # Another helper package or lock: the cached execution is stale.
+    assert chapters.cached_execution(path, cache_dir, current="another fingerprint") is None
+    # Another chapter code: no match in the cache, so the tests execute the chapter themselves.
+    changed = notebook(tmp_path, "chapter", "import random\nprint('changed', random.random())")
+    assert chapters.cached_execution(changed, cache_dir) is None
+    fresh = chapters.run_chapter.__wrapped__(changed, cache_dir)
+    assert not getattr(fresh, "from_cache", False) and fresh.nb.cells[0].outputs[0]["text"].startswith("changed")
+    # HLM_EXECUTE_CHAPTERS=always ignores even a current cache.
+    unchanged = notebook(tmp_path, "chapter", "import random\nprint(random.random())")
+    monkeypatch.setenv("HLM_EXECUTE_CHAPTERS", "always")
+    forced = chapters.run_chapter.__wrapped__(unchanged, cache_dir)
+    assert not getattr(forced, "from_cache", False) and forced.nb.cells[0].outputs[0]["text"] != build_output
+
+
+def test_a_plain_jupyter_book_execution_is_not_trusted(tmp_path):
+    # jupyter-book build executes changed chapters into the same cache without a fingerprint: such a
+    # record may have run with other helpers, so the tests execute the chapter themselves.
+    import chapters
+    from jupyter_cache.base import CacheBundleIn
+
+    cache_dir = tmp_path / "_build" / ".jupyter_cache"
+    path = notebook(tmp_path, "chapter", "print(42)")
+    executed = nbformat.read(path, as_version=4)
+    executed.cells[0].outputs = [nbformat.v4.new_output("stream", name="stdout", text="42\n")]
+    get_cache(str(cache_dir)).cache_notebook_bundle(CacheBundleIn(executed, str(path)), check_validity=False)
+    assert chapters.cached_execution(path, cache_dir) is None
+
+
+def test_the_fingerprint_covers_the_helpers_and_the_lock(tmp_path):
+    import chapters
+
+    (tmp_path / "hlm_helpers").mkdir()
+    (tmp_path / "hlm_helpers" / "data.py").write_text("x = 1\n")
+    (tmp_path / "requirements.txt").write_text("pymc==6.4.0\n")
+    before = chapters.fingerprint(tmp_path)
+    (tmp_path / "hlm_helpers" / "data.py").write_text("x = 2\n")
+    after_helpers = chapters.fingerprint(tmp_path)
+    (tmp_path / "requirements.txt").write_text("pymc==6.4.1\n")
+    after_lock = chapters.fingerprint(tmp_path)
+    assert len({before, after_helpers, after_lock}) == 3

@@ -15,7 +15,9 @@ running them in turn. This script
    that every chapter is executed afresh, with the project's code as it is now;
 2. executes every notebook in ``_toc.yml`` into that cache, ``--jobs`` at a time, the longest
    chapters first (by their latest time in ``benchmarks/results/chapter_times.csv``), each in its
-   own kernel in the notebook's folder, with the timeout of ``_config.yml``;
+   own kernel in the notebook's folder, with the timeout of ``_config.yml``, and stamps each record
+   with the fingerprint of the helper package and the lock it ran with (``tests/chapters.py``: the
+   tests then read these executions instead of executing the chapters again, while they are current);
 3. stops with the traceback if a chapter fails; otherwise runs
    ``jupyter-book build . -W --keep-going --all``, which finds every notebook executed
    (``execute_notebooks: cache`` in ``_config.yml``) and only renders the site.
@@ -41,7 +43,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
-from chapters import latest_seconds, toc_notebooks  # noqa: E402
+from chapters import fingerprint, latest_seconds, toc_notebooks  # noqa: E402
 
 
 def execution_settings(config: Path) -> dict:
@@ -79,6 +81,7 @@ def execute_all(notebooks: list[Path], cache_dir: Path, jobs: int, timeout: int,
     if cache_dir.exists():
         shutil.rmtree(cache_dir)
     cache = get_cache(str(cache_dir))
+    stamp = fingerprint()  # the helpers and the lock these executions ran with (tests/chapters.py reads it)
     failed = []
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         futures = [pool.submit(execute, path, timeout, allow_errors) for path in longest_first(notebooks)]
@@ -90,7 +93,8 @@ def execute_all(notebooks: list[Path], cache_dir: Path, jobs: int, timeout: int,
                 print(f"{name}: FAILED after {seconds:.0f} s\n{error}", flush=True)
                 continue
             # Cached under the notebook's code, where Jupyter Book's cache mode looks it up.
-            cache.cache_notebook_bundle(CacheBundleIn(notebook, str(path), data={"execution_seconds": seconds}),
+            cache.cache_notebook_bundle(CacheBundleIn(notebook, str(path), data={"execution_seconds": seconds,
+                                                                           "fingerprint": stamp}),
                                         check_validity=False, overwrite=True)
             print(f"{name}: executed in {seconds:.0f} s", flush=True)
     if failed:

@@ -1,0 +1,121 @@
+"""The page "Coming from PyMC3 or PyMC 5": what it shows old code doing in PyMC 6, and its table of renames.
+
+The page itself asserts, when it runs, that every PyMC 6 / ArviZ 1 name its table uses exists in the
+installed packages and every name it calls gone does not (a hidden cell). Here: the numbers behind its
+sentences, and that each row of the table links to a chapter whose code uses the new form.
+"""
+
+import json
+import re
+
+import pytest
+
+from chapters import ROOT, chapter_numbers, toc_files
+
+PAGE = ROOT / "chapters" / "migration.ipynb"
+
+
+@pytest.fixture(scope="module")
+def numbers(king_county_dir):
+    return chapter_numbers(PAGE)
+
+
+def test_an_old_scale_argument_is_silently_dropped(numbers):
+    # "The pasted prior's draws have a standard deviation of about 1, the ported one's about 10^5."
+    assert numbers["pasted_sd"] == pytest.approx(1, abs=0.1)
+    assert numbers["ported_sd"] == pytest.approx(1e5, rel=0.1)
+    # "sigma has a prior but no arrow, because nothing uses it."
+    assert "sigma" in numbers["pasted_free_rvs"]
+    assert numbers["pasted_sigma_used"] is False
+
+
+def test_the_talk_s_shapes_are_refused(numbers):
+    assert numbers["pasted_error_raised"] is True
+    assert numbers["n_sales"] == 21613
+
+
+def test_the_talk_s_model_in_pymc_6(numbers):
+    assert numbers["talk_type"] == "xarray.core.datatree.DataTree"
+    # "1% more living area ... about 0.87% more"; "1% more lot area ... less" (the text says "less").
+    assert 0.8 < numbers["talk_beta_living"] < 0.95
+    assert numbers["talk_beta_lot"] < 0
+    assert numbers["talk_beta_lot_abs"] == pytest.approx(-numbers["talk_beta_lot"])
+    # The table: pm.sample stores no log-likelihood.
+    assert numbers["talk_has_log_likelihood"] is False
+
+
+def test_the_post_s_centred_model_fails_the_check_and_sigma_beta_is_the_worst(numbers):
+    # "It runs, but it does not pass ... The worst is sigma_beta" (R-hat above 1.01, bulk ESS below 400).
+    assert numbers["centred_rhat_sigma_beta"] > 1.01 or numbers["centred_ess_sigma_beta"] < 400
+    assert numbers["centred_ess_sigma_beta"] < 400
+    assert numbers["n_draws"] == 4000
+
+
+def test_the_post_s_index_takes_a_draw_not_a_county(numbers):
+    assert numbers["n_counties"] == 85
+    assert numbers["post_index_len"] == 85  # [::10][z]: one draw, all counties
+    assert numbers["fixed_index_len"] == numbers["n_draws"] // 10  # [::10, z]: every tenth draw of z
+    assert numbers["extract_matches"] is True and numbers["n_extract"] == numbers["n_draws"]
+    assert numbers["ppc_draws"] == numbers["n_draws"]
+
+
+def test_the_page_checked_its_table_against_the_installed_packages(numbers):
+    assert numbers["renames_checked"] >= 20
+
+
+# --- the table of renames ---------------------------------------------------------------------
+
+
+def _cells(path):
+    return json.loads(path.read_text())["cells"]
+
+
+def _code(path) -> str:
+    return "\n".join("".join(c["source"]) for c in _cells(path) if c["cell_type"] == "code")
+
+
+def table_rows() -> list[list[str]]:
+    """The rows of the page's table of renames: [older code, PyMC 6 and ArviZ 1, used in]."""
+    text = "\n".join("".join(c["source"]) for c in _cells(PAGE) if c["cell_type"] == "markdown")
+    table = re.search(r"\| in older code \| in PyMC 6 and ArviZ 1 \| used in \|\n\| --- .*?\n((?:\|.*\n?)+)", text)
+    assert table, "the page has no table of renames"
+    return [[cell.strip() for cell in line.strip().strip("|").split("|")] for line in table.group(1).splitlines()]
+
+
+def key_of(cell: str) -> str:
+    """What a row's new form is searched by: the first code in its cell, without call arguments."""
+    token = re.search(r"`([^`]+)`", cell).group(1)
+    call = re.fullmatch(r"([\w.]+)\([^\"]*\)", token)
+    if call:
+        return call.group(1)
+    if "=" in token and "(" not in token:
+        return token.split("=")[0] + "="
+    return token
+
+
+def test_key_of():
+    assert key_of('`pt.dot(X, beta)`, or `X @ beta`') == "pt.dot"
+    assert key_of('`dims="county"`, with ...') == "dims="
+    assert key_of('`az.style.use("arviz-variat")`') == 'az.style.use("arviz-variat")'
+    assert key_of('`idata.posterior["alpha"]`') == 'idata.posterior["alpha"]'
+
+
+def test_the_table_has_the_renames_the_issue_names():
+    new_forms = " ".join(row[1] for row in table_rows())
+    for name in ("sigma=", "DataTree", "ci_prob=", "az.plot_trace_dist", "dims=", "az.plot_dist", "az.plot_ppc_dist"):
+        assert name in new_forms, name
+
+
+@pytest.mark.parametrize("row", table_rows(), ids=lambda row: key_of(row[1]))
+def test_each_row_links_to_a_chapter_that_uses_the_new_form(row):
+    old, new, used_in = row
+    key = key_of(new)
+    targets = re.findall(r"\{doc\}`(?:[^`<]*<)?([\w/]+)>?`", used_in)
+    if "this page" in used_in:
+        targets.append("migration")
+    assert targets, f"row {old!r}: link the chapter that uses {key!r}"
+    chapters = {f.split("/")[-1] for f in toc_files() if f.startswith("chapters/")}
+    for target in targets:
+        name = target.split("/")[-1]
+        assert name in chapters, f"row {old!r} links {target!r}, which is not a chapter"
+        assert key in _code(ROOT / "chapters" / f"{name}.ipynb"), f"{name}'s code does not use {key!r} (row {old!r})"
