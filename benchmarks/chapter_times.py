@@ -32,7 +32,7 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
-from chapters import run_chapter, toc_files, toc_notebooks  # noqa: E402
+from chapters import execute_chapter, toc_files, toc_notebooks  # noqa: E402
 
 
 def machine() -> str:
@@ -60,7 +60,7 @@ def main(filters: list[str]) -> pd.DataFrame:
         if filters and not any(f in path.stem for f in filters):
             continue
         start = time.perf_counter()
-        result = run_chapter(path)
+        result = execute_chapter(path)
         seconds = time.perf_counter() - start
         rows.append({
             "chapter": path.stem, "seconds": round(seconds, 1), "ok": result.error is None,

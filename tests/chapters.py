@@ -107,6 +107,11 @@ def run_chapter(path: Path, cache_dir: Path = BUILD_CACHE):
         notebook = cached_execution(Path(path), cache_dir)
         if notebook is not None:
             return CachedRun(notebook)
+    return execute_chapter(path)
+
+
+def execute_chapter(path: Path):
+    """Execute a notebook now, through nbmake (never from a cache: the benchmarks time this)."""
     return NotebookRun(Path(path), default_timeout=CHAPTER_TIMEOUT).execute()
 
 

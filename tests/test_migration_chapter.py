@@ -75,11 +75,12 @@ def _code(path) -> str:
 
 
 def table_rows() -> list[list[str]]:
-    """The rows of the page's table of renames: [older code, PyMC 6 and ArviZ 1, used in]."""
+    """The page's list of renames, one [older code, PyMC 6 and ArviZ 1, used in] per item
+    ("- OLD → NEW. *Used in:* LINKS.")."""
     text = "\n".join("".join(c["source"]) for c in _cells(PAGE) if c["cell_type"] == "markdown")
-    table = re.search(r"\| in older code \| in PyMC 6 and ArviZ 1 \| used in \|\n\| --- .*?\n((?:\|.*\n?)+)", text)
-    assert table, "the page has no table of renames"
-    return [[cell.strip() for cell in line.strip().strip("|").split("|")] for line in table.group(1).splitlines()]
+    items = re.findall(r"^- (.+?) → (.+?)\. \*Used in:\* (.+?)\.$", text, re.M)
+    assert len(items) >= 15, "the page's list of renames is missing or malformed"
+    return [list(item) for item in items]
 
 
 def key_of(cell: str) -> str:
@@ -115,7 +116,19 @@ def test_each_row_links_to_a_chapter_that_uses_the_new_form(row):
         targets.append("migration")
     assert targets, f"row {old!r}: link the chapter that uses {key!r}"
     chapters = {f.split("/")[-1] for f in toc_files() if f.startswith("chapters/")}
+    codes = {}
     for target in targets:
         name = target.split("/")[-1]
         assert name in chapters, f"row {old!r} links {target!r}, which is not a chapter"
-        assert key in _code(ROOT / "chapters" / f"{name}.ipynb"), f"{name}'s code does not use {key!r} (row {old!r})"
+        codes[name] = _code(ROOT / "chapters" / f"{name}.ipynb")
+    assert any(key in code for code in codes.values()), f"no linked page's code uses {key!r} (row {old!r})"
+    # Every PyMC, ArviZ and PyTensor name the new forms mention is used on a page the row links.
+    for api in re.findall(r"\b(?:pm|az|pt)\.[\w.]*\w", " ".join(re.findall(r"`([^`]+)`", new))):
+        assert any(api in code for code in codes.values()), f"row {old!r}: no page it links uses {api!r}"
+
+
+def test_the_page_s_other_sentences(numbers):
+    # "PyMC 6 refuses njobs=: ..." quotes the error.
+    assert "njobs" in numbers["njobs_error"]
+    # "for a skewed posterior like that of sigma_beta the two [intervals] differ"
+    assert numbers["interval_lower_gap"] > 0.01

@@ -131,7 +131,7 @@ OLD_API = {
     r"\bpm\.traceplot\b": "PyMC 3; ArviZ 1: az.plot_trace_dist",
     r"\bfrom_pymc3?\b": "PyMC returns a DataTree itself",
     r"\bpymc3\b": "import pymc",
-    r"\bpm\.\w+\([^)]*\bsd=": "PyMC 4 renamed sd= to sigma=",
+    r"(?<![\w.])sd=": "PyMC 4 removed sd= (sigma=); PyMC 6 silently ignores it",
     r"\breturn_inferencedata\b": "PyMC always returns a DataTree",
     r"\bpm\.compute_log_prior\b": "PyMC 6: pm.stats.compute_log_prior (the root name is deprecated)",
 }
