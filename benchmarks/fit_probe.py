@@ -7,8 +7,10 @@ and ``records()`` after the last cell. It wraps ``pymc.sample``, ``nutpie.compil
 and passes every call through unchanged: a chapter's outputs are the same with or without the probe.
 
 A fit's *structure* is what it would compile to but for its data and constants: the names, distributions
-and dimensions of its random variables, deterministics, potentials and data containers. Two fits of the
-same structure on other data (or with other prior constants) could share one compiled model.
+and shapes of its parameters, the names and numbers of dimensions of its observed variables and data
+containers, its deterministics and potentials. Two fits of the same structure on other data (or with
+other prior constants) could share one compiled model; a fit with another number of groups (other
+parameter shapes) could not.
 """
 
 from __future__ import annotations
@@ -26,7 +28,10 @@ _cell = {"source": ""}
 
 def structure(model) -> str:
     """A short key for the model's structure (see the module's docstring), and its free variables."""
-    parts = [f"rv:{rv.name}:{type(rv.owner.op).__name__}:{rv.type.ndim}" for rv in model.free_RVs + model.observed_RVs]
+    shapes = {name: value.shape for name, value in model.initial_point().items()}
+    parts = [f"rv:{rv.name}:{type(rv.owner.op).__name__}:{shapes.get(model.rvs_to_values[rv].name)}"
+             for rv in model.free_RVs]
+    parts += [f"obs:{rv.name}:{type(rv.owner.op).__name__}:{rv.type.ndim}" for rv in model.observed_RVs]
     parts += [f"det:{v.name}" for v in model.deterministics] + [f"pot:{v.name}" for v in model.potentials]
     parts += [f"data:{v.name}:{v.type.ndim}" for v in model.data_vars]
     digest = hashlib.sha1("|".join(sorted(parts)).encode()).hexdigest()[:8]

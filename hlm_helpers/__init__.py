@@ -19,11 +19,13 @@ from .diagnostics import (ConvergenceError, check_convergence, convergence_table
 from .metrics import interval_coverage, rmsd
 from .plots import POOLING_COLORS, POOLING_LABELS, plot_group_fit, plot_shrinkage
 from .predict import UnknownGroupError, encode_groups, group_lines, predict_new_group, predict_rows
+from .sampling import CompiledModel
 from .timing import Timer
 
 __all__ = [
     "CI_KIND",
     "CI_PROB",
+    "CompiledModel",
     "DATA_DIR_ENV",
     "POOLING_COLORS",
     "POOLING_LABELS",
