@@ -4,6 +4,7 @@ Usage (from the project root)::
 
     python benchmarks/fit_times.py            # every chapter in _toc.yml
     python benchmarks/fit_times.py checking   # chapters whose name contains "checking"
+    python benchmarks/fit_times.py --readme-table   # the README's table, from the results file
 
 Executes each chapter with ``benchmarks/fit_probe.py`` installed in its kernel (a cell added in front,
 in memory only), and writes one row per fit to ``benchmarks/results/fit_times.csv`` (replacing the
@@ -87,6 +88,22 @@ def save(rows: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+def readme_table(rows: pd.DataFrame | None = None) -> str:
+    """The README's table of fits per chapter (in the order of _toc.yml), from fit_times.csv."""
+    rows = pd.read_csv(RESULTS) if rows is None else rows
+    table = summary(rows)
+    lines = ["| chapter | fits | compilations | of these, a structure compiled before | seconds in fits "
+             "| of them sampling | fits' wall time ÷ sampling time |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
+    for path in toc_notebooks():
+        if path.stem not in table.index:
+            continue
+        r = table.loc[path.stem]
+        lines.append(f"| {path.stem} | {r['fits']:.0f} | {r['compilations']:.0f} | {r['extra compilations']:.0f} "
+                     f"| {r['fit wall s']:.0f} | {r['sampling s']:.0f} | {r['fit wall s'] / r['sampling s']:.1f} |")
+    return "\n".join(lines)
+
+
 def main(filters: list[str]) -> int:
     failed, table = [], None
     for path in toc_notebooks():
@@ -108,4 +125,7 @@ def main(filters: list[str]) -> int:
 
 
 if __name__ == "__main__":
+    if "--readme-table" in sys.argv:
+        print(readme_table())
+        sys.exit(0)
     sys.exit(main(sys.argv[1:]))

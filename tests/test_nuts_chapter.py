@@ -67,6 +67,8 @@ def test_target_accept_does_not_cure_the_funnel(numbers):
     assert numbers["funnel_099_step"] < numbers["funnel_080_step"]
     assert numbers["funnel_099_fails"] is True
     assert numbers["funnel_099_rhat"] > 1.01 or numbers["funnel_099_ess"] < 400
+    # "the 5% quantile of v is ... against the true ..., now past it"
+    assert numbers["funnel_099_q5"] < numbers["funnel_q5_true"]
 
 
 def test_radon_prefers_non_centred(numbers):
@@ -122,6 +124,9 @@ def test_benchmark_claims(numbers):
     assert passes[runs["model"] == "seattle"].all()
     assert numbers["largest_gap_sd"] < 0.3
     assert numbers["loop_ratio"] > 5
+    # "both diverge, the vectorised fit far more often per draw"
+    assert numbers["loop_divergences"] > 0 and numbers["vectorised_divergences"] > 0
+    assert numbers["vectorised_divergent_share"] > 2 * numbers["loop_divergent_share"]
 
 
 def test_same_seed_same_draws_with_one_core_or_two_but_not_across_caches(numbers):

@@ -72,6 +72,21 @@ def test_the_landing_page_reading_time_is_the_chapter_s_own(chapter):
     assert row[-2] == f"about {stated.group(1)} min", f"intro.md: {chapter} reads in about {stated.group(1)} min"
 
 
+def run_time_phrase(minutes):
+    return ("about half a minute" if minutes == 0.5 else "about 1 minute" if minutes == 1
+            else f"about {minutes:g} minutes")
+
+
+@pytest.mark.parametrize("chapter", TOC_CHAPTERS)
+def test_a_chapter_s_own_run_time_is_the_benchmark_s(chapter):
+    minutes = measured_minutes().get(chapter)
+    stated = re.search(r"minutes to read,\s+(.*?)\s+to run", markdown_of(ROOT / f"{chapter}.ipynb"), re.S)
+    assert stated, f"{chapter}: its **Time** line should say '..., about N minutes to run'"
+    if minutes is not None:
+        assert re.sub(r"\s+", " ", stated.group(1)) == run_time_phrase(minutes), (
+            f"{chapter}: say '{run_time_phrase(minutes)} to run' (the latest run in {CHAPTER_TIMES.name})")
+
+
 @pytest.mark.parametrize("page", ["intro.md", "README.md"])
 def test_run_times_are_the_benchmark_s(page):
     measured = measured_minutes()
@@ -329,3 +344,46 @@ def test_the_browser_check_passes_a_good_page_and_names_every_fault_of_a_bad_one
     assert len(results["bad"]) == 7
     assert results["absent"] == ["not served: HTTP 404 for absent.html"]
     assert (shots / "good.png").read_bytes().startswith(b"\x89PNG") and (shots / "bad.png").exists()
+
+
+# --- the README's speed figures ---------------------------------------------------------------
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+
+def test_the_readme_s_table_of_fits_is_the_probe_s():
+    import fit_times
+
+    table = fit_times.readme_table()
+    assert table in (ROOT / "README.md").read_text(), (
+        "README: the table of fits per chapter should be `python benchmarks/fit_times.py --readme-table`:\n" + table)
+
+
+def ci_sentence(row) -> str:
+    minutes = math.floor(row["total_s"] / 30 + 0.5) / 2
+    return (f"about {minutes:g} min: setup {row['setup_s']} s, the book {row['book_s']} s, the tests "
+            f"{row['tests_s']} s, the site check {row['site_s']} s")
+
+
+def test_the_readme_states_the_latest_recorded_ci_run():
+    row = pd.read_csv(ROOT / "benchmarks" / "results" / "ci_times.csv").iloc[-1]
+    readme = re.sub(r"\s+", " ", (ROOT / "README.md").read_text())
+    assert f"on a clean clone took {ci_sentence(row)}" in readme, f"README: say '{ci_sentence(row)}'"
+
+
+def test_the_readme_names_the_machine_the_samplers_ran_on():
+    machine = pd.read_csv(ROOT / "benchmarks" / "results" / "samplers.csv")["machine"].iloc[-1]
+    brand = next(b for b in ("Intel Xeon", "AMD EPYC", "Apple") if all(w in machine for w in b.split()))
+    cores = re.search(r"(\d+) cores", machine).group(1)
+    readme = re.sub(r"\s+", " ", (ROOT / "README.md").read_text())
+    assert f"on a {cores}-core {brand} machine" in readme, f"README: the samplers ran on {machine!r}"
+
+
+def test_the_readme_s_sentence_on_compilation_and_sampling():
+    # "a few seconds for each of the course's models, while more than half of the course's fits
+    # sample in under a second"
+    rows = pd.read_csv(ROOT / "benchmarks" / "results" / "fit_times.csv")
+    fits = rows[rows["sampling_s"].fillna(1) > 0]
+    assert (fits["sampling_s"] < 1).mean() > 0.5
+    compiled = rows["compile_s"].dropna()
+    assert compiled[compiled > 0].between(1, 10).all()
