@@ -171,7 +171,34 @@ return {
       .map(a => [a.getAttribute('href'), a.href, (a.innerText || a.title || '').trim().slice(0, 60)]),
   images: Array.from(document.images)
       .map(img => [img.getAttribute('src'), img.currentSrc || img.src, img.complete, img.naturalWidth]),
+  rawTex: rawTex(),
 };
+
+// TeX that MathJax left as text: the delimiters of inline or display math in the page's prose
+// (code boxes and cell outputs may hold TeX on purpose, e.g. a plot label in Python code).
+function rawTex() {
+  const skip = 'pre, code, .highlight, .cell_output, script, style, mjx-container';
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const found = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (node.parentElement && node.parentElement.closest(skip)) continue;
+    const text = node.textContent;
+    const at = text.search(/\\\\\\(|\\\\\\[|\\$\\$/);
+    if (at >= 0) found.push(text.slice(Math.max(0, at - 20), at + 40).trim());
+  }
+  return found.slice(0, 5);
+}
+"""
+
+# Wait until MathJax (when the page loads it) has typeset the page.
+_MATH_DONE = """
+if (!window.MathJax) return true;
+if (!window.MathJax.startup || !window.MathJax.startup.promise) return false;
+if (window.__mathDone === undefined) {
+  window.__mathDone = false;
+  window.MathJax.startup.promise.then(() => { window.__mathDone = true; });
+}
+return window.__mathDone;
 """
 
 _LOAD_IMAGES = """
@@ -294,6 +321,8 @@ def check_page(driver, server: SiteServer, html_dir: Path, page: str, shots: Pat
     deadline = time.monotonic() + IMAGE_TIMEOUT
     while not driver.execute_script(_IMAGES_DONE) and time.monotonic() < deadline:
         time.sleep(0.2)
+    while not driver.execute_script(_MATH_DONE) and time.monotonic() < deadline + IMAGE_TIMEOUT:
+        time.sleep(0.2)
     found = driver.execute_script(_PAGE_SCRIPT)
 
     problems = []
@@ -307,6 +336,7 @@ def check_page(driver, server: SiteServer, html_dir: Path, page: str, shots: Pat
             problems.append(f"error or warning on stderr in a cell: {line.strip()[:200]!r}")
         else:
             print(f"  note {page}: stderr output, not an error: {last_line(text)!r}", flush=True)
+    problems += [f"formula not typeset (raw TeX on the page): {text!r}" for text in found["rawTex"]]
     problems += check_images(server.url, found["images"])
     problems += check_links(html_dir, server.url, found["links"])
     if config is not None:
