@@ -291,14 +291,14 @@ def test_binder_finds_what_the_chapters_need():
 
 GOOD = """<!DOCTYPE html><html><head><title>Good</title>
 <script defer src="https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-mml-chtml.js"></script></head><body>
-<h1 id="good">Good</h1><pre>ax.set(xlabel="\\(x\\) in a code box is not a formula")</pre><p><a href="bad.html#section">to bad</a> <a href="#good">top</a> <a href="#">menu</a>
+<h1 id="good">Good</h1><pre>ax.set(xlabel="\\(x\\) in a code box is not a formula")  # nor {doc}`a role`</pre><p><a href="bad.html#section">to bad</a> <a href="#good">top</a> <a href="#">menu</a>
 <a href="https://example.org/">elsewhere</a></p><img src="dot.png" alt="a dot">
 <div class="cell_output docutils container"><div class="output stream highlight-myst-ansi"><pre>fine</pre></div>
 <div class="output stderr highlight-myst-ansi"><pre>Sampling 4 chains for 1_000 tune and 1_000 draw iterations took 2 seconds.</pre></div></div>
 </body></html>"""
 
 BAD = """<!DOCTYPE html><html><head><title>Bad</title></head><body>
-<h1 id="section">Bad</h1><p>A spread \\(\\sigma\\) that no MathJax typeset.</p><p><a href="missing.html">gone</a> <a href="good.html#nowhere">no anchor</a></p>
+<h1 id="section">Bad</h1><p>A spread \\(\\sigma\\) that no MathJax typeset.</p><p>It costs {glue:text}`price:,.0f` dollars.</p><p><a href="missing.html">gone</a> <a href="good.html#nowhere">no anchor</a></p>
 <img src="missing.png" alt="missing">
 <div class="cell_output docutils container">
 <div class="output stderr highlight-myst-ansi"><pre>/site-packages/x.py:3: UserWarning: something
@@ -340,9 +340,10 @@ def test_the_browser_check_passes_a_good_page_and_names_every_fault_of_a_bad_one
                   "broken link 'good.html#nowhere' ('no anchor'): no id 'nowhere'",
                   "Binder launch link should be https://mybinder.org/v2/gh/hlm-course/",
                   "Colab launch link should be",
-                  "formula not typeset (raw TeX on the page): '"):
+                  "formula not typeset (raw TeX on the page): '",
+                  "role not rendered (raw MyST on the page): 'It costs {glue:text}`price"):
         assert fault in bad, f"not reported: {fault}\nreported:\n{bad}"
-    assert len(results["bad"]) == 8
+    assert len(results["bad"]) == 9
     assert results["absent"] == ["not served: HTTP 404 for absent.html"]
     assert (shots / "good.png").read_bytes().startswith(b"\x89PNG") and (shots / "bad.png").exists()
 

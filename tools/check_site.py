@@ -171,19 +171,20 @@ return {
       .map(a => [a.getAttribute('href'), a.href, (a.innerText || a.title || '').trim().slice(0, 60)]),
   images: Array.from(document.images)
       .map(img => [img.getAttribute('src'), img.currentSrc || img.src, img.complete, img.naturalWidth]),
-  rawTex: rawTex(),
+  rawTex: rawText(/\\\\\\(|\\\\\\[|\\$\\$/),
+  rawRoles: rawText(/\\{[a-z]+(:[a-z]+)*\\}`/),
 };
 
-// TeX that MathJax left as text: the delimiters of inline or display math in the page's prose
-// (code boxes and cell outputs may hold TeX on purpose, e.g. a plot label in Python code).
-function rawTex() {
+// Text that rendering left raw in the page's prose (code boxes and cell outputs may hold it on purpose,
+// e.g. a plot label in Python code): TeX that MathJax did not typeset, MyST roles Sphinx did not resolve.
+function rawText(pattern) {
   const skip = 'pre, code, .highlight, .cell_output, script, style, mjx-container';
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   const found = [];
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     if (node.parentElement && node.parentElement.closest(skip)) continue;
     const text = node.textContent;
-    const at = text.search(/\\\\\\(|\\\\\\[|\\$\\$/);
+    const at = text.search(pattern);
     if (at >= 0) found.push(text.slice(Math.max(0, at - 20), at + 40).trim());
   }
   return found.slice(0, 5);
@@ -337,6 +338,7 @@ def check_page(driver, server: SiteServer, html_dir: Path, page: str, shots: Pat
         else:
             print(f"  note {page}: stderr output, not an error: {last_line(text)!r}", flush=True)
     problems += [f"formula not typeset (raw TeX on the page): {text!r}" for text in found["rawTex"]]
+    problems += [f"role not rendered (raw MyST on the page): {text!r}" for text in found["rawRoles"]]
     problems += check_images(server.url, found["images"])
     problems += check_links(html_dir, server.url, found["links"])
     if config is not None:
