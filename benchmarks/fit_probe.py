@@ -73,33 +73,28 @@ def install() -> None:
         _records.append(record)
         return result
 
-    original_compile = nutpie.compile_pymc_model
+    def timed(original, on_its_own):
+        """original, timed; outside a pm.sample call, on_its_own(first argument, seconds) makes its row."""
+        @functools.wraps(original)
+        def wrapper(first, *args, **kwargs):
+            start = time.perf_counter()
+            result = original(first, *args, **kwargs)
+            seconds = time.perf_counter() - start
+            if _open and original is original_compile:
+                _open[-1]["compile_s"] = seconds  # pm.sample's own compilation
+            elif not _open:
+                _records.append({"cell_source": _cell["source"], "wall_s": seconds, **on_its_own(first, seconds)})
+            return result
+        return wrapper
 
-    @functools.wraps(original_compile)
-    def compile_pymc_model(model, *args, **kwargs):
-        start = time.perf_counter()
-        compiled = original_compile(model, *args, **kwargs)
-        seconds = time.perf_counter() - start
-        if _open:
-            _open[-1]["compile_s"] = seconds
-        else:
-            _records.append({"cell_source": _cell["source"], "call": "nutpie.compile_pymc_model",
-                             "structure": structure(model), "compiles": True, "compile_s": seconds,
-                             "wall_s": seconds, "sampling_s": 0.0})
-        return compiled
-
-    original_nutpie_sample = nutpie.sample
-
-    @functools.wraps(original_nutpie_sample)
-    def nutpie_sample(compiled, *args, **kwargs):
-        start = time.perf_counter()
-        result = original_nutpie_sample(compiled, *args, **kwargs)
-        seconds = time.perf_counter() - start
-        if not _open:  # a refit of a model compiled before: sampling only
-            _records.append({"cell_source": _cell["source"], "call": "nutpie.sample (compiled before)",
-                             "structure": "", "compiles": False, "compile_s": 0.0, "wall_s": seconds,
-                             "sampling_s": seconds})
-        return result
+    original_compile, original_nutpie_sample = nutpie.compile_pymc_model, nutpie.sample
+    compile_pymc_model = timed(original_compile, lambda model, s: {
+        "call": "nutpie.compile_pymc_model", "structure": structure(model), "compiles": True,
+        "compile_s": s, "sampling_s": 0.0})
+    # A model compiled before, sampled (or refitted) on its own: sampling only.
+    nutpie_sample = timed(original_nutpie_sample, lambda compiled, s: {
+        "call": "nutpie.sample (compiled before)", "structure": "", "compiles": False,
+        "compile_s": 0.0, "sampling_s": s})
 
     pm.sample = sample
     nutpie.compile_pymc_model = compile_pymc_model
