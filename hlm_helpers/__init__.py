@@ -17,7 +17,8 @@ from .data import (DATA_DIR_ENV, DataError, find_king_county, group_level, load_
 from .diagnostics import (ConvergenceError, check_convergence, convergence_table, count_divergences,
                           passes_convergence_check)
 from .metrics import interval_coverage, rmsd
-from .plots import POOLING_COLORS, POOLING_LABELS, plot_group_fit, plot_shrinkage
+from .plots import POOLING_COLORS, POOLING_LABELS, model_graph, plot_group_fit, plot_shrinkage
+from .style import use_course_style
 from .predict import UnknownGroupError, encode_groups, group_lines, predict_new_group, predict_rows
 from .sampling import CompiledModel
 from .timing import Timer
@@ -42,6 +43,7 @@ __all__ = [
     "group_lines",
     "interval",
     "interval_coverage",
+    "model_graph",
     "load_king_county",
     "load_radon",
     "passes_convergence_check",
@@ -51,5 +53,6 @@ __all__ = [
     "predict_rows",
     "recode_groups",
     "rmsd",
+    "use_course_style",
 ]
 __version__ = "0.1.0"

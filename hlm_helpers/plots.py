@@ -7,7 +7,7 @@ import xarray as xr
 
 from .intervals import CI_PROB
 
-__all__ = ["POOLING_COLORS", "POOLING_LABELS", "plot_group_fit", "plot_shrinkage"]
+__all__ = ["POOLING_COLORS", "POOLING_LABELS", "model_graph", "plot_group_fit", "plot_shrinkage"]
 
 #: One colour per pooling scheme, the same in every chapter (colour-blind safe, Okabe-Ito).
 POOLING_COLORS = {
@@ -102,3 +102,31 @@ def plot_shrinkage(ax, group_size, estimates: dict, *, reference=None, reference
     ax.legend(frameon=False)
     return ax
 
+
+
+def _svg_width_pt(graph) -> float:
+    import re
+
+    svg = graph.pipe(format="svg").decode()
+    return float(re.search(r'viewBox="[-\d.]+ [-\d.]+ ([\d.]+)', svg).group(1))
+
+
+def model_graph(model, **kwargs):
+    """``pm.model_to_graphviz(model)``, laid out to fit the page's column.
+
+    Graphviz draws a model top to bottom, so a model with many variables in one rank (several
+    plates side by side) comes out wide, and a wide drawing shrinks on the page until its text is
+    too small to read, on a phone above all. This draws it both top to bottom and left to right
+    and returns the narrower drawing, with the nodes and ranks a little closer than Graphviz's
+    defaults. Keyword arguments go to :func:`pymc.model_to_graphviz`.
+    """
+    import pymc as pm
+
+    best = None
+    for rankdir in ("TB", "LR"):
+        graph = pm.model_to_graphviz(model, **kwargs)
+        graph.graph_attr.update(rankdir=rankdir, nodesep="0.15", ranksep="0.3")
+        width = _svg_width_pt(graph)
+        if best is None or width < best[0]:
+            best = (width, graph)
+    return best[1]

@@ -40,8 +40,11 @@ def test_notebook_follows_the_house_style(path):
         assert "random_seed" in call, f"pm.sample without random_seed: pm.sample({call})"
     for heading in ("## Overview", "## Learning objectives", "## Exercises", "## Summary", "## References"):
         assert heading in text, f"missing section {heading!r}"
-    exercises = re.findall(r"\{exercise\}\s*\n:label: (\S+)", text)
+    exercises = re.findall(r"\{exercise\}([^\n]*)\n:label: (\S+)", text)
     assert exercises, "a chapter has exercises"
+    untitled = [label for title, label in exercises if not title.strip()]
+    assert not untitled, f"exercises without a title (shown in their box): {untitled}"
+    exercises = [label for _, label in exercises]
     for label in exercises:
         solution = re.search(r"\{solution(?:-start)?\} " + re.escape(label) + r"\s*\n:class: dropdown", text)
         assert solution, f"exercise {label!r} has no folded solution (:class: dropdown)"
@@ -183,3 +186,46 @@ def test_a_dollar_before_a_glued_number_is_escaped():
             if cell["cell_type"] == "markdown":
                 bad = re.findall(r"(?<!\\)\$\{glue[^`]*`[^`]+`", "".join(cell["source"]))
                 assert not bad, f"{path.name} cell {i}: write \\$ before {bad[0]!r}"
+
+
+# --- the code as the page shows it ------------------------------------------------------------
+
+CODE_WIDTH = 76  # pyproject.toml's [tool.ruff] line-length: the page's code box at 1280 px shows 77
+
+
+def shown_code_cells(path):
+    """The code cells the page shows (not tagged remove-cell), with their index."""
+    cells = json.loads(path.read_text())["cells"]
+    return [(i, "".join(c["source"])) for i, c in enumerate(cells)
+            if c["cell_type"] == "code" and "remove-cell" not in c.get("metadata", {}).get("tags", [])]
+
+
+def test_the_line_length_is_the_formatter_s():
+    config = (ROOT / "pyproject.toml").read_text()
+    assert re.search(rf"^line-length = {CODE_WIDTH}$", config, re.M)
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_every_shown_code_line_fits_the_page_s_code_box(path):
+    long = [(i, line) for i, source in shown_code_cells(path) for line in source.splitlines()
+            if len(line) > CODE_WIDTH]
+    assert not long, (f"{path.name}: {len(long)} lines longer than {CODE_WIDTH} characters, e.g. cell "
+                      f"{long[0][0]}: {long[0][1]!r}; run `ruff format chapters` and shorten what it cannot")
+
+
+def test_the_chapters_are_formatted():
+    import shutil
+    import subprocess
+
+    ruff = shutil.which("ruff") or str(Path(sys.executable).with_name("ruff"))
+    result = subprocess.run([ruff, "format", "--check", "chapters"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, f"run `ruff format chapters`:\n{result.stdout}{result.stderr}"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_glue_calls_are_in_cells_the_page_hides(path):
+    # The page shows the modelling; the bookkeeping that hands numbers to the prose sits in a
+    # remove-cell cell right after the computation.
+    shown = [(i, line.strip()) for i, source in shown_code_cells(path) for line in source.splitlines()
+             if re.search(r"\bhlm\.glue\(", line)]
+    assert not shown, f"{path.name}: cell {shown[0][0]} shows {shown[0][1]!r}; move it to a remove-cell cell"

@@ -31,14 +31,38 @@ def markdown_of(path):
     return "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
 
 
+CARD = re.compile(r":::\{grid-item-card\} (\d+)\. ([^\n]+)\n:link: (chapters/[\w-]+)\n:link-type: doc\n"
+                  r":footer: ((?:about [\d.]+ min|not measured yet) to read · (?:about [\d.]+ min|not measured yet) to run)\\\*\n"
+                  r"(.*?)\n:::\n", re.S)
+CARD_TIMES = re.compile(r"^(about [\d.]+ min|not measured yet) to read · (about [\d.]+ min|not measured yet) to run$")
+
+
 def chapter_rows(path):
-    """Rows of a Markdown table that link to a chapter notebook: {chapter: [cells]} in order."""
+    """The chapters a page maps, in order: {chapter: [..., reading time, run time]}.
+
+    README.md maps them in a Markdown table (one row per chapter, its cells); the landing page
+    (intro.md) in cards (sphinx-design), each with the footer "about N min to read · about M min to run"."""
+    text = path.read_text()
     rows = {}
-    for line in path.read_text().splitlines():
+    if path.name == "intro.md":
+        for number, title, chapter, footer, body in CARD.findall(text):
+            times = CARD_TIMES.search(footer)
+            rows[chapter] = [number, title, *(times.groups() if times else ("", ""))]
+        return rows
+    for line in text.splitlines():
         m = re.match(r"\|\s*\[[^\]]+\]\((chapters/[\w-]+)\.ipynb\)", line)
         if m:
             rows[m.group(1)] = [cell.strip() for cell in line.strip().strip("|").split("|")]
     return rows
+
+
+def test_the_landing_page_s_cards_are_numbered_as_the_book_numbers_its_chapters():
+    cards = chapter_rows(ROOT / "intro.md")
+    assert [int(row[0]) for row in cards.values()] == list(range(1, len(cards) + 1))
+    text = (ROOT / "intro.md").read_text()
+    for chapter in cards:
+        assert re.search(rf"```\{{chapter-figure\}} {chapter} fig-[\w-]+\n```", text), (
+            f"intro.md: the card of {chapter} shows one of its figures (chapter-figure, _ext/hlm_site.py)")
 
 
 def measured_minutes():
@@ -56,7 +80,7 @@ def minutes_text(minutes):
 def test_the_landing_page_maps_every_chapter_in_the_toc_in_order():
     listed = list(chapter_rows(ROOT / "intro.md"))
     assert listed == TOC_CHAPTERS, (
-        f"intro.md's chapter table lists {listed}; _toc.yml has {TOC_CHAPTERS}: add one row per chapter, in order")
+        f"intro.md's chapter cards list {listed}; _toc.yml has {TOC_CHAPTERS}: add one card per chapter, in order")
 
 
 def test_the_workshop_pages_are_in_the_toc():
@@ -68,7 +92,7 @@ def test_the_landing_page_reading_time_is_the_chapter_s_own(chapter):
     stated = re.search(r"about (\d+) minutes to read", markdown_of(ROOT / f"{chapter}.ipynb"))
     assert stated, f"{chapter}: its **Time** line should say 'about N minutes to read'"
     row = chapter_rows(ROOT / "intro.md").get(chapter)
-    assert row is not None, f"intro.md has no row for {chapter}"
+    assert row is not None, f"intro.md has no card for {chapter}"
     assert row[-2] == f"about {stated.group(1)} min", f"intro.md: {chapter} reads in about {stated.group(1)} min"
 
 
@@ -91,7 +115,7 @@ def test_a_chapter_s_own_run_time_is_the_benchmark_s(chapter):
 def test_run_times_are_the_benchmark_s(page):
     measured = measured_minutes()
     rows = chapter_rows(ROOT / page)
-    assert rows, f"{page} has no chapter table"
+    assert rows, f"{page} has no chapter table or cards"
     for chapter, cells in rows.items():
         expected = minutes_text(measured.get(chapter))
         hint = (f"the latest run in {CHAPTER_TIMES.name}" if chapter in measured
@@ -249,6 +273,21 @@ def pins(path):
     return found
 
 
+def imported_modules(source: str) -> set[str]:
+    """The top-level modules a cell or file imports (its IPython magics and shell lines left out)."""
+    import ast
+
+    lines = ["" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines()]
+    tree = ast.parse("\n".join(lines))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.add(node.module.split(".")[0])
+    return found
+
+
 def test_colab_installs_what_the_chapters_import_at_the_course_versions():
     course, colab = pins(ROOT / "requirements.txt"), pins(ROOT / "requirements-colab.txt")
     differ = {name: (version, course.get(name)) for name, version in colab.items() if course.get(name) != version}
@@ -257,11 +296,12 @@ def test_colab_installs_what_the_chapters_import_at_the_course_versions():
     sources = ["".join(cell["source"]) for p in toc_notebooks() for cell in json.loads(p.read_text())["cells"]
                if cell["cell_type"] == "code"]
     sources += [p.read_text() for p in (ROOT / "hlm_helpers").glob("*.py")]
-    imported = {match.group(1) for source in sources
-                for match in re.finditer(r"^\s*(?:import|from) ([A-Za-z_]\w*)", source, re.MULTILINE)}
+    imported = set().union(*(imported_modules(source) for source in sources))
     assert {"pymc", "nutpie", "numpy"} <= imported  # the search finds imports
     distribution = {"sklearn": "scikit-learn", "myst_nb": "myst-nb"}
-    third_party = {m for m in imported if m not in sys.stdlib_module_names and m not in ("hlm_helpers", "__future__")}
+    # IPython is the kernel every notebook runs in, on Colab too (hlm_helpers.style uses it when present)
+    provided = ("hlm_helpers", "__future__", "IPython")
+    third_party = {m for m in imported if m not in sys.stdlib_module_names and m not in provided}
     missing = sorted(m for m in third_party if distribution.get(m, m).lower() not in colab)
     assert not missing, f"the chapters import {missing}, which requirements-colab.txt does not install"
 
@@ -290,28 +330,56 @@ def test_binder_finds_what_the_chapters_need():
 # --- the browser check, on a fixture site -----------------------------------------------------
 
 GOOD = """<!DOCTYPE html><html><head><title>Good</title>
-<script defer src="https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-mml-chtml.js"></script></head><body>
-<h1 id="good">Good</h1><pre>ax.set(xlabel="\\(x\\) in a code box is not a formula")  # nor {doc}`a role`</pre><p><a href="bad.html#section">to bad</a> <a href="#good">top</a> <a href="#">menu</a>
+<style>div.cell_output pre { white-space: pre-wrap; }</style></head><body><main>
+<h1 id="good">Good</h1><pre style="white-space: pre-wrap">ax.set(xlabel="\\(x\\) in a code box is not a formula")  # nor {doc}`a role`</pre><p><a href="bad.html#section">to bad</a> <a href="#good">top</a> <a href="#">menu</a>
 <a href="https://example.org/">elsewhere</a></p><img src="dot.png" alt="a dot">
+<div class="highlight"><pre>short = "a line that fits its box"</pre></div>
 <div class="cell_output docutils container"><div class="output stream highlight-myst-ansi"><pre>fine</pre></div>
-<div class="output stderr highlight-myst-ansi"><pre>Sampling 4 chains for 1_000 tune and 1_000 draw iterations took 2 seconds.</pre></div></div>
-</body></html>"""
+<div class="output stderr highlight-myst-ansi"><pre>Sampling 4 chains for 1_000 tune and 1_000 draw iterations took 2 seconds.</pre></div>
+<img src="legible.png" alt="A line rising from left to right." style="width: 300px"></div>
+</main></body></html>"""
 
-BAD = """<!DOCTYPE html><html><head><title>Bad</title></head><body>
+BAD = """<!DOCTYPE html><html><head><title>Bad</title><script>undefinedFunction();</script></head><body>
+<div class="bd-header"><button class="primary-toggle">menu</button><button class="primary-toggle">menu</button></div>
+<main>
 <h1 id="section">Bad</h1><p>A spread \\(\\sigma\\) that no MathJax typeset.</p><p>It costs {glue:text}`price:,.0f` dollars.</p><p><a href="missing.html">gone</a> <a href="good.html#nowhere">no anchor</a></p>
 <img src="missing.png" alt="missing">
+<p style="width: 900px">A paragraph wider than a phone.</p>
+<div class="highlight" style="width: 300px"><pre>a_line_of_code = "far too long for a box three hundred pixels wide, which shows about thirty characters"</pre></div>
 <div class="cell_output docutils container">
 <div class="output stderr highlight-myst-ansi"><pre>/site-packages/x.py:3: UserWarning: something
   warnings.warn("something")</pre></div>
 <div class="output traceback highlight-ipythontb"><pre>Traceback (most recent call last)
-ZeroDivisionError: division by zero</pre></div></div>
+ZeroDivisionError: division by zero</pre></div>
+<img src="tiny.png" alt="../_images/0d6c598a00b0d930b572e68f22ba25271d7f9f55.png" style="width: 300px">
+<img src="dot.png" alt="A dot." style="width: 20px"></div>
 <a href="https://mybinder.org/v2/gh/someone/else/main?urlpath=lab/tree/bad.ipynb">Binder</a>
-</body></html>"""
+</main></body></html>"""
 
 # A 1x1 PNG.
 DOT = bytes.fromhex(
     "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
     "0000000d49444154789c6360f8cfc0f01f0005000201c3d9a0f40000000049454e44ae426082")
+
+
+def figure_png(width_in: float, font_pt: float) -> bytes:
+    """A figure drawn with the course's style: its PNG records its smallest font (hlm_helpers/style.py)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from hlm_helpers import style
+
+    with matplotlib.rc_context(style.RC):
+        fig, ax = plt.subplots(figsize=(width_in, 0.6 * width_in))
+        ax.plot([0, 1], [0, 1])
+        ax.tick_params(labelsize=font_pt)
+        ax.set_xlabel("x", fontsize=font_pt)
+        ax.set_ylabel("y", fontsize=font_pt)
+        data, _ = style.figure_png(fig)
+        plt.close(fig)
+    return data
 
 
 def test_the_browser_check_passes_a_good_page_and_names_every_fault_of_a_bad_one(tmp_path):
@@ -324,6 +392,10 @@ def test_the_browser_check_passes_a_good_page_and_names_every_fault_of_a_bad_one
     (site / "good.html").write_text(GOOD)
     (site / "bad.html").write_text(BAD)
     (site / "dot.png").write_bytes(DOT)
+    (site / "favicon.ico").write_bytes(DOT)  # browsers ask every site for one
+    # 4 in wide at 10 pt, shown 300 px wide: 10 / 72 * 300 / 4 = 10.4 px text; 12 in at 10 pt: 3.5 px
+    (site / "legible.png").write_bytes(figure_png(4, 10))
+    (site / "tiny.png").write_bytes(figure_png(12, 10))
     book = tmp_path / "book"
     book.mkdir()
     (book / "bad.ipynb").write_text("{}")  # bad is a notebook's page: it needs launch links
@@ -341,11 +413,43 @@ def test_the_browser_check_passes_a_good_page_and_names_every_fault_of_a_bad_one
                   "Binder launch link should be https://mybinder.org/v2/gh/hlm-course/",
                   "Colab launch link should be",
                   "formula not typeset (raw TeX on the page): '",
-                  "role not rendered (raw MyST on the page): 'It costs {glue:text}`price"):
+                  "role not rendered (raw MyST on the page): 'It costs {glue:text}`price",
+                  "console error: ",
+                  "code wider than its box: 'a_line_of_code = ",
+                  "image without alt text that says what it shows: tiny.png",
+                  "figure tiny.png too small to read: its smallest text renders 3.",
+                  "figure dot.png does not record its smallest font",
+                  "at 390 px: the page is ",
+                  "wider than the window: it scrolls sideways (what sticks out: p ",
+                  # only on the phone: the desktop width shows no menu buttons
+                  "at 390 px: 2 visible buttons for the book's menu (one expected)",
+                  "at 390 px: the book's menu does not open when its button is clicked"):
         assert fault in bad, f"not reported: {fault}\nreported:\n{bad}"
-    assert len(results["bad"]) == 9
+    assert not any(problem.startswith("at 1280 px") for problem in results["bad"])
     assert results["absent"] == ["not served: HTTP 404 for absent.html"]
-    assert (shots / "good.png").read_bytes().startswith(b"\x89PNG") and (shots / "bad.png").exists()
+    for name in ("good.png", "good-390.png", "bad.png", "bad-390.png"):
+        assert (shots / name).read_bytes().startswith(b"\x89PNG"), name
+
+
+def test_a_png_s_recorded_font_and_resolution_are_read_back():
+    texts, dpi = check_site.png_text_and_dpi(figure_png(4, 12))
+    from hlm_helpers import style
+
+    assert float(texts[style.PNG_FONT_KEY]) == 12
+    assert dpi == pytest.approx(2 * style.FIGURE_DPI, rel=0.01)
+    assert check_site.PNG_FONT_KEY == style.PNG_FONT_KEY
+    assert check_site.MIN_RENDERED_TEXT_PX == style.MIN_RENDERED_TEXT_PX
+
+
+def test_the_style_s_sizes_fit_a_phone():
+    from hlm_helpers import style
+
+    # the phone's column shows a figure about 340 px wide (measured: 341 to 358 px at 390)
+    rendered = style.SMALLEST_FONT_PT / 72 * 340 / style.MAX_FIGURE_WIDTH_IN
+    assert rendered >= style.MIN_RENDERED_TEXT_PX
+    assert style.RC["figure.figsize"][0] <= style.MAX_FIGURE_WIDTH_IN
+    sizes = [v for k, v in style.RC.items() if k.endswith("size") and not k.startswith("figure.fig")]
+    assert min(sizes) >= style.SMALLEST_FONT_PT
 
 
 # --- the README's speed figures ---------------------------------------------------------------
@@ -389,3 +493,24 @@ def test_the_readme_s_sentence_on_compilation_and_sampling():
     assert (fits["sampling_s"] < 1).mean() > 0.5
     compiled = rows["compile_s"].dropna()
     assert compiled[compiled > 0].between(1, 10).all()
+
+
+# --- numbering, theme ---------------------------------------------------------------------------
+
+
+def test_chapters_are_numbered_and_their_figures_and_exercises_within_them():
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    for part in toc["parts"]:
+        numbered = part.get("numbered", False)
+        has_chapters = any(entry["file"].startswith("chapters/") for entry in part["chapters"])
+        assert numbered == has_chapters, f"part {part['caption']!r}: numbered should be {has_chapters}"
+    # "Fig. 5.1", "Exercise 5.2": numbers restart in every chapter
+    assert CONFIG["html"]["use_multitoc_numbering"] is True
+
+
+def test_the_theme_pair_is_the_one_whose_phone_menu_opens():
+    # sphinx-book-theme 1.3.0 pins pydata-sphinx-theme 0.17.1, whose phone menu does not open
+    # (two toggles); tools/check_site.py clicks it at 390 px on every page
+    lock = (ROOT / "requirements.txt").read_text()
+    assert re.search(r"^sphinx-book-theme==1\.2\.0\b", lock, re.M)
+    assert re.search(r"^pydata-sphinx-theme==0\.16\.1\b", lock, re.M)
