@@ -10,7 +10,8 @@
       ```
 
   shows the figure that the chapter's cell named ``fig-radon-log`` (``mystnb: figure: name:``) drew
-  when the book executed it, with the alt text of that cell (``mystnb: image: alt:``). The picture
+  when the book executed it, with the alt text of that cell (``mystnb: image: alt:``) unless the
+  directive gives a shorter one (``:alt:``, for a preview). The picture
   comes from the chapter's execution in Jupyter Book's cache (``_build/.jupyter_cache``), so it is
   always the chapter's current figure; a name the chapter does not have is a build warning (an error under
   ``-W``).
@@ -66,7 +67,7 @@ class pending_chapter_figure(nodes.General, nodes.Element):
 class ChapterFigure(SphinxDirective):
     required_arguments = 2  # the chapter (a document name) and the figure's name
     has_content = False
-    option_spec = {"class": lambda argument: argument.split()}
+    option_spec = {"class": lambda argument: argument.split(), "alt": lambda argument: argument.strip()}
 
     def run(self):
         chapter, name = self.arguments
@@ -76,7 +77,8 @@ class ChapterFigure(SphinxDirective):
         if refdoc not in self.env.found_docs:
             LOGGER.warning(f"chapter-figure: no document {chapter!r}", location=(self.env.docname, self.lineno))
             return []
-        node = pending_chapter_figure(refdoc=refdoc, name=name, classes=self.options.get("class", []))
+        node = pending_chapter_figure(refdoc=refdoc, name=name, classes=self.options.get("class", []),
+                                      alt=self.options.get("alt", ""))
         self.set_source_info(node)
         return [node]
 
@@ -127,6 +129,7 @@ class ReplaceChapterFigures(SphinxPostTransform):
                 node.parent.remove(node)
                 continue
             data, alt = found
+            alt = node.get("alt") or alt  # a short alt of the card's own, else the figure's
             if not alt.strip():
                 LOGGER.warning(f"chapter-figure: {node['name']!r} in {node['refdoc']} has no alt text",
                                location=node)

@@ -111,22 +111,32 @@ def _svg_width_pt(graph) -> float:
     return float(re.search(r'viewBox="[-\d.]+ [-\d.]+ ([\d.]+)', svg).group(1))
 
 
+#: The widest model graph (in points, at Graphviz's 14 pt font) whose text a phone shows legibly:
+#: drawn about 340 px wide, 14 pt text is 14 * 340 / 500 = 9.5 px tall (the site check's minimum).
+MAX_GRAPH_WIDTH_PT = 500
+
+
 def model_graph(model, **kwargs):
     """``pm.model_to_graphviz(model)``, laid out to fit the page's column.
 
     Graphviz draws a model top to bottom, so a model with many variables in one rank (several
     plates side by side) comes out wide, and a wide drawing shrinks on the page until its text is
-    too small to read, on a phone above all. This draws it both top to bottom and left to right
-    and returns the narrower drawing, with the nodes and ranks a little closer than Graphviz's
-    defaults. Keyword arguments go to :func:`pymc.model_to_graphviz`.
+    too small to read, on a phone above all. This keeps the top-to-bottom drawing (the one readers
+    know: priors at the top, data at the bottom) when it is at most ``MAX_GRAPH_WIDTH_PT`` wide,
+    with ranks drawn across the plates (Graphviz's ``newrank``) if that is what makes it fit;
+    otherwise it returns the narrowest of those and the left-to-right layouts. Nodes and ranks
+    are a little closer than Graphviz's defaults. Keyword arguments go to
+    :func:`pymc.model_to_graphviz`.
     """
     import pymc as pm
 
-    best = None
+    layouts = []
     for rankdir in ("TB", "LR"):
-        graph = pm.model_to_graphviz(model, **kwargs)
-        graph.graph_attr.update(rankdir=rankdir, nodesep="0.15", ranksep="0.3")
-        width = _svg_width_pt(graph)
-        if best is None or width < best[0]:
-            best = (width, graph)
-    return best[1]
+        for newrank in (None, "true"):  # Graphviz's default, then ranks across the plates
+            graph = pm.model_to_graphviz(model, **kwargs)
+            graph.graph_attr.update(rankdir=rankdir, nodesep="0.15", ranksep="0.3")
+            if newrank:  # set even to "false", the attribute changes the layout
+                graph.graph_attr["newrank"] = newrank
+            layouts.append((_svg_width_pt(graph), graph))
+    top_down = [(width, graph) for width, graph in layouts[:2] if width <= MAX_GRAPH_WIDTH_PT]
+    return (top_down[0] if top_down else min(layouts, key=lambda item: item[0]))[1]

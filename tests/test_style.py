@@ -12,7 +12,7 @@ import pymc as pm  # noqa: E402
 import pytest  # noqa: E402
 
 from chapters import ROOT  # noqa: E402
-from hlm_helpers import model_graph, style  # noqa: E402
+from hlm_helpers import model_graph, plots, style  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "_ext"))
 sys.path.insert(0, str(ROOT / "tools"))
@@ -63,21 +63,40 @@ def test_a_figure_s_png_records_its_smallest_font_and_its_display_size(course_st
     assert style.figure_png(plt.figure()) is None  # an empty figure is not shown
 
 
-def test_the_model_graph_is_the_narrower_layout():
+def layouts(model):
+    widths = {}
+    for rankdir in ("TB", "LR"):
+        for newrank in (None, "true"):  # Graphviz's default, then ranks across the plates
+            graph = pm.model_to_graphviz(model)
+            graph.graph_attr.update(rankdir=rankdir, nodesep="0.15", ranksep="0.3")
+            if newrank:  # set even to "false", the attribute changes the layout
+                graph.graph_attr["newrank"] = newrank
+            widths[rankdir, newrank] = hlm_site_width(graph)
+    return widths
+
+
+def test_a_wide_model_graph_is_laid_out_narrower():
     coords = {"group": [f"g{i}" for i in range(6)], "obs": np.arange(30)}
     with pm.Model(coords=coords) as model:
         mu = pm.Normal("mu")
-        sigmas = [pm.HalfNormal(f"sigma_{i}") for i in range(6)]  # many nodes in one rank: wide
+        sigmas = [pm.HalfNormal(f"sigma_{i}") for i in range(12)]  # many nodes in one rank: wide
         pm.Normal("alpha", mu, sigmas[0], dims="group")
         pm.Normal("y", mu + sum(sigmas), 1, observed=np.zeros(30), dims="obs")
+    widths = layouts(model)
+    assert min(widths["TB", None], widths["TB", "true"]) > plots.MAX_GRAPH_WIDTH_PT  # the case tested
     chosen = model_graph(model)
-    widths = {}
-    for rankdir in ("TB", "LR"):
-        graph = pm.model_to_graphviz(model)
-        graph.graph_attr.update(rankdir=rankdir, nodesep="0.15", ranksep="0.3")
-        widths[rankdir] = hlm_site_width(graph)
     assert hlm_site_width(chosen) == pytest.approx(min(widths.values()))
-    assert chosen.graph_attr["rankdir"] == min(widths, key=widths.get)
+
+
+def test_a_model_graph_that_fits_stays_top_to_bottom():
+    with pm.Model(coords={"group": ["a", "b"]}) as model:
+        mu = pm.Normal("mu")
+        pm.Normal("alpha", mu, 1, dims="group")
+    widths = layouts(model)
+    chosen = model_graph(model)
+    assert chosen.graph_attr["rankdir"] == "TB"
+    assert hlm_site_width(chosen) <= plots.MAX_GRAPH_WIDTH_PT
+    assert widths["TB", None] <= plots.MAX_GRAPH_WIDTH_PT
 
 
 def hlm_site_width(graph):

@@ -22,9 +22,12 @@ and, as a reader sees the page, at 1280 px (a desktop) and at 390 px (a phone), 
 
 - no formula is left as raw TeX and no MyST role as raw text (``{glue:text}`...``) in the prose;
 - the browser's console logged no error (a script error, a file that did not load);
-- every code box fits its lines: none scrolls sideways (at 1280 px the chapters' code is formatted
-  to the box's width; on a phone long lines wrap, ``_static/hlm.css``);
-- every image in the page's content has alt text that says something (not empty, not a file name);
+- at desktop widths, every code box fits its lines: none scrolls sideways (the chapters' code is
+  formatted to the box's width). On a phone a code box shows about 45 characters and its longer
+  lines scroll inside the box (``_static/hlm.css``): wrapping would hide the indentation;
+- no table a cell printed is mostly empty values (``nan``: displayed before it was filled);
+- every image in the page's content has alt text that says something (not empty, not a file name),
+  and is shown with the proportions it was drawn with (not squashed when the column narrows it);
 - every figure a cell drew has text that renders at least ``MIN_RENDERED_TEXT_PX`` CSS pixels tall.
   A PNG figure records its smallest font size (``hlm_helpers/style.py`` writes it into the PNG) and its
   resolution; with the width the browser gives it, that makes the rendered size of its smallest text.
@@ -236,6 +239,7 @@ _IMAGES_DONE = "return Array.from(document.images).every(img => img.complete);"
 
 # What the reader sees of a page's layout: code boxes, images, figures (CSS pixels).
 _LAYOUT_SCRIPT = """
+const PHONE_MAX = arguments[0];
 const shown = el => { const r = el.getBoundingClientRect(); const s = getComputedStyle(el);
   return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && s.display !== 'none'; };
 const main = document.querySelector('main') || document.body;
@@ -252,13 +256,21 @@ const code = Array.from(main.querySelectorAll('div.highlight pre')).filter(shown
 const images = Array.from(main.querySelectorAll('img')).filter(shown).map(img => ({
   src: img.getAttribute('src') || '', alt: img.getAttribute('alt') || '',
   width: img.getBoundingClientRect().width, natural: img.naturalWidth,
+  height: img.getBoundingClientRect().height, naturalHeight: img.naturalHeight,
+  fit: getComputedStyle(img).objectFit,
   output: !!img.closest('.cell_output')}));
 const svgs = Array.from(main.querySelectorAll('.cell_output svg')).filter(shown).map(svg => {
   const sizes = Array.from(svg.querySelectorAll('text')).map(t => t.getBoundingClientRect().height)
       .filter(h => h > 0);
   return {smallest: sizes.length ? Math.min(...sizes) : null};
 });
-return {code: code, images: images, svgs: svgs};
+// a table mostly of empty values (nan) was displayed before it was filled; a single nan can be
+// meant (az.compare's p_worse of the best model)
+const nanCells = Array.from(main.querySelectorAll('.cell_output table')).filter(table => {
+  const cells = Array.from(table.querySelectorAll('td'));
+  const empty = cells.filter(td => /^\\s*(nan|NaN|<NA>)\\s*$/.test(td.innerText)).length;
+  return empty >= 2 && empty >= cells.length / 2; }).length;
+return {code: code, images: images, svgs: svgs, nanCells: nanCells, desktop: window.innerWidth > PHONE_MAX};
 """
 
 # Solutions and other folded boxes open, so that what they hold is measured too.
@@ -375,7 +387,7 @@ def svg_smallest_text_px(data: bytes, rendered_width: float) -> float | None:
 def check_layout(layout: dict, html_dir: Path, page: str) -> list[str]:
     """Code boxes, alt texts and the size of figures' text, as the page is laid out."""
     problems = []
-    for box in layout["code"]:
+    for box in layout["code"] if layout["desktop"] else []:
         if box["over"]:
             problems.append(f"code wider than its box: {box['longest'].strip()[:60]!r} has {box['length']} "
                             f"characters, the box shows {box['fits']}")
@@ -384,6 +396,11 @@ def check_layout(layout: dict, html_dir: Path, page: str) -> list[str]:
         alt = img["alt"].strip()
         if not alt or _FILE_NAME_ALT.search(alt):
             problems.append(f"image without alt text that says what it shows: {name} (alt {alt!r})")
+        if img["natural"] and img["naturalHeight"] and img["height"] and img["fit"] in ("fill", ""):
+            drawn, shown = img["natural"] / img["naturalHeight"], img["width"] / img["height"]
+            if abs(shown / drawn - 1) > 0.03:
+                problems.append(f"image {name} is distorted: drawn {drawn:.2f} wide per unit of height, "
+                                f"shown {shown:.2f} ({img['width']:.0f} x {img['height']:.0f} px)")
         if not img["output"] or not img["natural"]:
             continue
         data = image_bytes(html_dir, page, img["src"])
@@ -405,6 +422,9 @@ def check_layout(layout: dict, html_dir: Path, page: str) -> list[str]:
         if smallest < MIN_RENDERED_TEXT_PX:
             problems.append(f"figure {name} too small to read: its smallest text renders {smallest:.1f} px "
                             f"tall (at least {MIN_RENDERED_TEXT_PX} px), shown {img['width']:.0f} px wide")
+    if layout["nanCells"]:
+        problems.append(f"{layout['nanCells']} table(s) a cell printed show mostly empty values (nan): "
+                        f"displayed before they were filled?")
     for svg in layout["svgs"]:
         if svg["smallest"] is not None and svg["smallest"] < MIN_RENDERED_TEXT_PX * 0.8:
             problems.append(f"inline SVG figure too small to read: its smallest text is {svg['smallest']:.1f} px tall")
@@ -634,7 +654,7 @@ def check_page(driver, server: SiteServer, html_dir: Path, page: str, shots: Pat
             seen.append(f"the page is {overflow['width']} px wide, wider than the window: it scrolls sideways "
                         f"(what sticks out: {'; '.join(overflow['elements']) or 'unknown'})")
         driver.execute_script(_OPEN_FOLDED)
-        seen += check_layout(driver.execute_script(_LAYOUT_SCRIPT), html_dir, f"{page}.html")
+        seen += check_layout(driver.execute_script(_LAYOUT_SCRIPT, PHONE_MAX_WIDTH), html_dir, f"{page}.html")
         if width <= PHONE_MAX_WIDTH:
             seen += check_menus(driver)
         seen += console_errors(driver)
