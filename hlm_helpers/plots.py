@@ -128,15 +128,23 @@ def model_graph(model, **kwargs):
     are a little closer than Graphviz's defaults. Keyword arguments go to
     :func:`pymc.model_to_graphviz`.
     """
+    layouts = graph_layouts(model, **kwargs)
+    top_down = [layouts["TB", newrank] for newrank in (None, "true")
+                if layouts["TB", newrank][0] <= MAX_GRAPH_WIDTH_PT]
+    return (top_down[0] if top_down else min(layouts.values(), key=lambda item: item[0]))[1]
+
+
+def graph_layouts(model, **kwargs) -> dict:
+    """The model's graph in the four layouts ``model_graph`` chooses from: ``{(rankdir, newrank): (width
+    in points, graph)}``, rankdir "TB" or "LR", newrank None (Graphviz's default) or "true"."""
     import pymc as pm
 
-    layouts = []
+    layouts = {}
     for rankdir in ("TB", "LR"):
-        for newrank in (None, "true"):  # Graphviz's default, then ranks across the plates
+        for newrank in (None, "true"):
             graph = pm.model_to_graphviz(model, **kwargs)
             graph.graph_attr.update(rankdir=rankdir, nodesep="0.15", ranksep="0.3")
             if newrank:  # set even to "false", the attribute changes the layout
                 graph.graph_attr["newrank"] = newrank
-            layouts.append((_svg_width_pt(graph), graph))
-    top_down = [(width, graph) for width, graph in layouts[:2] if width <= MAX_GRAPH_WIDTH_PT]
-    return (top_down[0] if top_down else min(layouts, key=lambda item: item[0]))[1]
+            layouts[rankdir, newrank] = (_svg_width_pt(graph), graph)
+    return layouts

@@ -441,8 +441,6 @@ def test_a_png_s_recorded_font_and_resolution_are_read_back():
 
     assert float(texts[style.PNG_FONT_KEY]) == 12
     assert dpi == pytest.approx(2 * style.FIGURE_DPI, rel=0.01)
-    assert check_site.PNG_FONT_KEY == style.PNG_FONT_KEY
-    assert check_site.MIN_RENDERED_TEXT_PX == style.MIN_RENDERED_TEXT_PX
 
 
 def test_the_style_s_sizes_fit_a_phone():

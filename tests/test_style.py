@@ -64,15 +64,7 @@ def test_a_figure_s_png_records_its_smallest_font_and_its_display_size(course_st
 
 
 def layouts(model):
-    widths = {}
-    for rankdir in ("TB", "LR"):
-        for newrank in (None, "true"):  # Graphviz's default, then ranks across the plates
-            graph = pm.model_to_graphviz(model)
-            graph.graph_attr.update(rankdir=rankdir, nodesep="0.15", ranksep="0.3")
-            if newrank:  # set even to "false", the attribute changes the layout
-                graph.graph_attr["newrank"] = newrank
-            widths[rankdir, newrank] = hlm_site_width(graph)
-    return widths
+    return {key: width for key, (width, _) in plots.graph_layouts(model).items()}
 
 
 def test_a_wide_model_graph_is_laid_out_narrower():

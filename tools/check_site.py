@@ -333,8 +333,19 @@ document.querySelectorAll('dialog[open]').forEach(d => d.close());
 document.querySelectorAll('.pst-sidebar-modal-open, .show').forEach(el => el.classList.remove('show'));
 """
 
-MIN_RENDERED_TEXT_PX = 9.5  # CSS pixels: the smallest text a figure may show (hlm_helpers/style.py)
-PNG_FONT_KEY = "hlm:smallest-font-pt"
+def _course_style():
+    """hlm_helpers/style.py, loaded by path: it imports nothing heavy, the package would import PyMC."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("hlm_style", ROOT / "hlm_helpers" / "style.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_STYLE = _course_style()
+MIN_RENDERED_TEXT_PX = _STYLE.MIN_RENDERED_TEXT_PX  # CSS pixels: the smallest text a figure may show
+PNG_FONT_KEY = _STYLE.PNG_FONT_KEY  # the PNG text chunk in which a figure records its smallest font
 # an alt text that only names a file: a hash (myst-nb's default for a cell's figure) or a path
 _FILE_NAME_ALT = re.compile(r"^(?:.*/)?[0-9a-f]{16,}(?:\.\w+)?$|\.(?:png|svg|jpe?g|gif)$", re.IGNORECASE)
 
@@ -426,7 +437,7 @@ def check_layout(layout: dict, html_dir: Path, page: str) -> list[str]:
         problems.append(f"{layout['nanCells']} table(s) a cell printed show mostly empty values (nan): "
                         f"displayed before they were filled?")
     for svg in layout["svgs"]:
-        if svg["smallest"] is not None and svg["smallest"] < MIN_RENDERED_TEXT_PX * 0.8:
+        if svg["smallest"] is not None and svg["smallest"] < MIN_RENDERED_TEXT_PX:
             problems.append(f"inline SVG figure too small to read: its smallest text is {svg['smallest']:.1f} px tall")
     return sorted(set(problems))
 
