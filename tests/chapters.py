@@ -9,6 +9,11 @@ a notebook by the hash of its code cells) *and* carries the current fingerprint;
 chapter itself, through nbmake. So ``python -m pytest`` after the build tests the build's executions,
 and ``python -m pytest`` alone (or after any change) still tests everything afresh. Set
 ``HLM_EXECUTE_CHAPTERS=always`` to execute every chapter regardless of the cache.
+
+``HLM_CHAPTER_OUTPUTS=<folder>`` makes the chapter tests read executions made elsewhere instead:
+``<folder>/<chapter>.ipynb`` (or ``<chapter>.error.txt`` when that execution failed). The planted-bug
+suite (tests/planted.py) and the seed benchmark (benchmarks/seeds.py) run the chapter tests so,
+against a deliberately wrong chapter or the chapter under another seed.
 """
 
 from __future__ import annotations
@@ -99,10 +104,43 @@ class CachedRun:
     from_cache: bool = True
 
 
+@dataclass
+class FailedRun:
+    """An execution made elsewhere (HLM_CHAPTER_OUTPUTS) that stopped with an error."""
+
+    nb: nbformat.NotebookNode | None
+    error: object
+    from_cache: bool = True
+
+
+@dataclass
+class RunError:
+    summary: str
+    trace: str = ""
+
+
+def outside_execution(path: Path):
+    """The execution of the chapter at path in HLM_CHAPTER_OUTPUTS, if that variable is set."""
+    folder = os.environ.get("HLM_CHAPTER_OUTPUTS")
+    if not folder:
+        return None
+    stem = Path(path).stem
+    failed = Path(folder) / f"{stem}.error.txt"
+    if failed.exists():
+        return FailedRun(None, RunError(failed.read_text()))
+    executed = Path(folder) / f"{stem}.ipynb"
+    if not executed.exists():
+        raise FileNotFoundError(f"HLM_CHAPTER_OUTPUTS={folder} has no {executed.name}")
+    return CachedRun(nbformat.read(executed, as_version=4))
+
+
 @lru_cache(maxsize=None)
 def run_chapter(path: Path, cache_dir: Path = BUILD_CACHE):
     """A chapter's execution, once per test session: the build's, when current (see the module's
     docstring), else its own through nbmake. Returns nbmake's result, or a CachedRun."""
+    outside = outside_execution(path)
+    if outside is not None:
+        return outside
     if os.environ.get("HLM_EXECUTE_CHAPTERS") != "always":
         notebook = cached_execution(Path(path), cache_dir)
         if notebook is not None:

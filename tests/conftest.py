@@ -46,3 +46,16 @@ def pytest_collection_modifyitems(config, items):
         chapter = chapter_of(item)
         if chapter is not None:
             item.add_marker(pytest.mark.xdist_group(chapter))
+
+
+@pytest.fixture(scope="module")
+def numbers(request):
+    """The numbers a chapter glued, for a test module that names its chapter in CHAPTER (its
+    execution read or made once per session by tests/chapters.py; the King County file required
+    when the chapter loads it)."""
+    from chapters import ROOT, chapter_numbers
+
+    path = ROOT / "chapters" / f"{request.module.CHAPTER}.ipynb"
+    if "load_king_county" in path.read_text():
+        request.getfixturevalue("king_county_dir")
+    return chapter_numbers(path)

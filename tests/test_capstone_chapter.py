@@ -7,14 +7,11 @@ each conclusion, and that the numbers agree with one another and with the data.
 
 import pytest
 
-from chapters import ROOT, chapter_numbers
+from chapters import ROOT
 
 CAPSTONE = ROOT / "chapters" / "capstone.ipynb"
+CHAPTER = "capstone"  # the shared `numbers` fixture (tests/conftest.py) reads its glued numbers
 
-
-@pytest.fixture(scope="module")
-def numbers(king_county_dir):
-    return chapter_numbers(CAPSTONE)
 
 
 def test_the_waterfront_sales_as_the_prose_describes_them(numbers):

@@ -2,14 +2,11 @@
 
 import pytest
 
-from chapters import ROOT, chapter_numbers
+from chapters import ROOT
 
 CHECKING = ROOT / "chapters" / "checking.ipynb"
+CHAPTER = "checking"  # the shared `numbers` fixture (tests/conftest.py) reads its glued numbers
 
-
-@pytest.fixture(scope="module")
-def numbers(king_county_dir):
-    return chapter_numbers(CHECKING)
 
 
 def test_the_check_passes_the_healthy_fit_and_fails_the_others(numbers):

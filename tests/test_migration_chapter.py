@@ -10,14 +10,11 @@ import re
 
 import pytest
 
-from chapters import ROOT, chapter_numbers, toc_files
+from chapters import ROOT, toc_files
 
 PAGE = ROOT / "chapters" / "migration.ipynb"
+CHAPTER = "migration"  # the shared `numbers` fixture (tests/conftest.py) reads its glued numbers
 
-
-@pytest.fixture(scope="module")
-def numbers(king_county_dir):
-    return chapter_numbers(PAGE)
 
 
 def test_an_old_scale_argument_is_silently_dropped(numbers):

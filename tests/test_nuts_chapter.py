@@ -5,20 +5,16 @@ a quiet machine, not in CI); the tests below check both what the notebook comput
 committed benchmark files say what the chapter says they say.
 """
 
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from chapters import ROOT, chapter_numbers
+from chapters import ROOT
 
 NUTS = ROOT / "chapters" / "nuts.ipynb"
+CHAPTER = "nuts"  # the shared `numbers` fixture (tests/conftest.py) reads its glued numbers
 RESULTS = ROOT / "benchmarks" / "results"
 
-
-@pytest.fixture(scope="module")
-def numbers(king_county_dir):
-    return chapter_numbers(NUTS)
 
 
 def test_typical_set_is_far_from_the_mode(numbers):

@@ -7,15 +7,26 @@ or Monte Carlo standard errors, given beside each.
 
 import pytest
 
-from chapters import ROOT, chapter_numbers
+from chapters import ROOT
+from published import POOLING_TRUTH
 
 POOLING = ROOT / "chapters" / "pooling.ipynb"
-TRUTH = {"mu_alpha": 2.0, "sigma_alpha": 0.6, "mu_beta": 0.8, "sigma_beta": 0.3, "sigma": 1.0}
+CHAPTER = "pooling"  # the shared `numbers` fixture (tests/conftest.py) reads its glued numbers
+TRUTH = POOLING_TRUTH  # the population the chapter states it simulates (tests/published.py)
 
+# Bugs a careless edit could make that still let the chapter run (tools/planted_bugs.py plants each in
+# turn and requires a test below to fail).
+PLANTED = [
+    {"name": "truth_typo", "why": "the simulated spread of intercepts edited (0.6 to 0.3): the chapter "
+     "recovers its own simulation, but no longer the population its prose states",
+     "replace": [('"sigma_alpha": 0.6,', '"sigma_alpha": 0.3,')]},
+    {"name": "groups_shuffled", "why": "group codes shuffled against the rows: every group a random "
+     "mixture, so there are no group differences left to pool",
+     "replace": [('data["group_idx"] = data["group"].cat.codes.astype("int64")',
+                  'data["group_idx"] = data["group"].cat.codes.sample(frac=1, random_state=1)'
+                  '.to_numpy().astype("int64")')]},
+]
 
-@pytest.fixture(scope="module")
-def numbers():
-    return chapter_numbers(POOLING)
 
 
 def test_groups_are_of_very_different_sizes(numbers):

@@ -4,14 +4,11 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from chapters import ROOT, chapter_numbers
+from chapters import ROOT
 
 PRIORS = ROOT / "chapters" / "priors.ipynb"
+CHAPTER = "priors"  # the shared `numbers` fixture (tests/conftest.py) reads its glued numbers
 
-
-@pytest.fixture(scope="module")
-def numbers(king_county_dir):
-    return chapter_numbers(PRIORS)
 
 
 def test_talks_priors_fail_the_prior_predictive_check(numbers):

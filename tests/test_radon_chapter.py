@@ -7,14 +7,22 @@ their standard errors, wider where the chapter's model differs from theirs (said
 
 import pytest
 
-from chapters import ROOT, chapter_numbers, run_chapter
+from chapters import ROOT, run_chapter
 
 RADON = ROOT / "chapters" / "radon.ipynb"
+CHAPTER = "radon"  # the shared `numbers` fixture (tests/conftest.py) reads its glued numbers
 
+# Bugs a careless edit could make that still let the chapter run (tools/planted_bugs.py plants each in
+# turn and requires a test below to fail).
+PLANTED = [
+    {"name": "floor_flipped", "why": "the floor coding reversed (1 for a basement): every floor effect "
+     "changes sign, and every fit still converges",
+     "replace": [("radon = hlm.load_radon()", 'radon = hlm.load_radon()\nradon["floor"] = 1 - radon["floor"]')]},
+    {"name": "uranium_unlogged", "why": "the county uranium used unlogged, as the survey reports it",
+     "replace": [('log_uranium = hlm.group_level(df, "county", "log_uranium")',
+                  'log_uranium = np.exp(hlm.group_level(df, "county", "log_uranium"))')]},
+]
 
-@pytest.fixture(scope="module")
-def numbers():
-    return chapter_numbers(RADON)
 
 
 def test_data_are_the_minnesota_survey(numbers):

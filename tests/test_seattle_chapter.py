@@ -7,16 +7,13 @@ is measured by benchmarks/chapter_times.py and reported in the chapter, not asse
 
 import pytest
 
-from chapters import ROOT, chapter_numbers
+from chapters import ROOT
 
 SEATTLE = ROOT / "chapters" / "seattle.ipynb"
+CHAPTER = "seattle"  # the shared `numbers` fixture (tests/conftest.py) reads its glued numbers
 MODELS = ["one_line", "no_pool", "no_pool_slopes", "vi", "vivs", "corr"]
 HIERARCHICAL = ["vi", "vivs", "corr"]
 
-
-@pytest.fixture(scope="module")
-def numbers(king_county_dir):
-    return chapter_numbers(SEATTLE)
 
 
 def test_full_data(numbers):
