@@ -88,3 +88,31 @@ def binomial_band(percent: float, n: int, z: float = 3.0) -> tuple[float, float]
 def within_band(observed: float, percent: float, n: int, z: float = 3.0) -> bool:
     lo, hi = binomial_band(percent, n, z)
     return lo <= observed <= hi
+
+
+def binomial_plausible(observed_percent: float, percent: float, n: int, alpha: float = 0.001) -> bool:
+    """Whether an observed share (percent of n trials) is plausible for a true rate of `percent`: the
+    exact two-sided binomial test does not reject at level alpha (for small counts, where a normal
+    band around the rate is too narrow)."""
+    k = round(observed_percent / 100 * n)
+    return stats.binomtest(k, n, percent / 100).pvalue > alpha
+
+# checking chapter: the complete-pooling fit's residual sd, to predict the share of homes at or above
+# the action level of 4 pCi/L from G&H's published lm(y ~ x) alone.
+GELMAN_HILL_COMPLETE_SIGMA = Published(0.82, None, "G&H 12.2: lm(y ~ x) residual sd 0.82")
+
+
+# --- priors chapter ---------------------------------------------------------------------------
+
+
+def pair_ratio_quantile(q: float, spread) -> float:
+    """The q-quantile of exp(|s (z1 - z2)|) for s ~ `spread` (a frozen scipy distribution on s > 0)
+    and z1, z2 independent standard normals: how far apart two groups' levels are under a prior on
+    their spread, by numerical integration (P(s |d| > t) = E_s[2 P(N(0, 2) > t / s)])."""
+    from scipy import integrate, optimize
+
+    def above(t):
+        return integrate.quad(lambda s: spread.pdf(s) * 2 * stats.norm.sf(t / (s * math.sqrt(2))),
+                              0, math.inf, limit=500)[0]
+
+    return math.exp(optimize.brentq(lambda t: above(t) - (1 - q), 1e-9, 1e4))

@@ -8,21 +8,31 @@ each conclusion, and that the numbers agree with one another and with the data.
 import pytest
 
 from chapters import ROOT
+from published import KING_COUNTY
 
 CAPSTONE = ROOT / "chapters" / "capstone.ipynb"
 CHAPTER = "capstone"  # the shared `numbers` fixture (tests/conftest.py) reads its glued numbers
 
+PLANTED = [
+    {"name": "common_premium_sign_flipped",
+     "why": "the common model subtracts the waterfront premium: the fitted factor falls below 1",
+     "replace": [("mu = alpha[zipcode_idx] + beta * x + theta * waterfront",
+                  "mu = alpha[zipcode_idx] + beta * x - theta * waterfront")]},
+    {"name": "varying_premium_sign_flipped",
+     "why": "the varying model subtracts each zip code's premium: mu_theta turns negative",
+     "replace": [("mu = alpha[zipcode_idx] + beta * x + theta[zipcode_idx] * waterfront",
+                  "mu = alpha[zipcode_idx] + beta * x - theta[zipcode_idx] * waterfront")]},
+]
+
 
 
 def test_the_waterfront_sales_as_the_prose_describes_them(numbers):
-    assert numbers["n_sales"] == 21613
-    assert numbers["n_zips"] == 70
-    assert numbers["n_waterfront"] == 163
+    for name in ("n_sales", "n_zips", "n_waterfront", "first_sale"):
+        assert numbers[name] == KING_COUNTY[name], name
     assert numbers["n_waterfront_zips"] + numbers["n_empty_zips"] == numbers["n_zips"]
     assert (numbers["n_waterfront_zips"], numbers["n_empty_zips"]) == (29, 41)
     assert (numbers["n_few_zips"], numbers["n_single_zips"], numbers["n_many_zips"]) == (12, 7, 5)
     assert (numbers["top_zip"], numbers["top_zip_waterfront"]) == ("98070", 24)  # Vashon Island
-    assert numbers["first_sale"] == "2 May 2014"  # the date in the RANDOM_SEED comment
     # Waterfront houses are dearer and larger: why the comparison needs a model.
     assert numbers["median_price_water"] > 2 * numbers["median_price_inland"]
     assert numbers["median_sqft_water"] > numbers["median_sqft_inland"]
@@ -33,6 +43,7 @@ def test_the_prior_predictive_check(numbers):
     assert numbers["prior_factor_lo"] < 1 < numbers["prior_factor_hi"]
     assert 0.05 < numbers["prior_factor_lo"] and numbers["prior_factor_hi"] < 20
     # The prior predictive prices contain the real range, far wider, but of the order of house prices.
+    assert (numbers["price_min"], numbers["price_max"]) == (KING_COUNTY["min_price"], KING_COUNTY["max_price"])
     assert numbers["prior_price_lo"] < numbers["price_min"] and numbers["price_max"] < numbers["prior_price_hi"]
     assert 100 < numbers["prior_price_lo"] and numbers["prior_price_hi"] < 1e9
 
@@ -40,7 +51,7 @@ def test_the_prior_predictive_check(numbers):
 def test_the_common_premium(numbers):
     # A waterfront house sells for about twice its inland twin, tightly determined.
     assert 1.8 < numbers["common_factor"] < 2.6
-    assert numbers["common_factor_lo"] < numbers["common_factor"] < numbers["common_factor_hi"]
+    # (lo < point < hi of the same draws was true by construction: removed; the width bound below stays)
     assert numbers["common_factor_hi"] - numbers["common_factor_lo"] < 0.3
 
 
@@ -110,7 +121,11 @@ def test_a_zip_code_without_waterfront_sales(numbers):
     assert numbers["population_gap"] < 0.03
     assert numbers["empty_zip"] not in (numbers["top_zip"], numbers["single_zip"])
     assert numbers["new_waterfront_median"] > 1.5 * numbers["new_inland_median"]
-    assert numbers["new_waterfront_lo"] < numbers["new_waterfront_median"] < numbers["new_waterfront_hi"]
+    # (lo < median < hi of the same draws was true by construction: replaced by the premium's interval)
+    assert numbers["new_waterfront_lo"] > numbers["new_inland_median"]
+    # the waterfront price adds the premium's uncertainty: a relatively wider interval than inland
+    assert (numbers["new_waterfront_hi"] / numbers["new_waterfront_lo"]
+            > numbers["new_inland_hi"] / numbers["new_inland_lo"])
     assert numbers["empty_factor_lo"] > 1  # still a premium, but an uncertain one
     assert numbers["empty_factor_hi"] / numbers["empty_factor_lo"] > 1.5
     # Waterfront houses differ in more than the water.

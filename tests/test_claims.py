@@ -65,3 +65,5 @@ def test_readme_quotes_the_measured_power():
     assert int(unread) == power["numbers_quoted"].sum() - power["quoted_read"].sum()
     listed = re.search(r"lists these (\d+)", readme).group(1)
     assert int(listed) == sum(map(len, BACKLOG["unread"].values()))
+    independent, asserts = re.search(r"(\d+) of the (\d+) assertions compare", readme).groups()
+    assert (int(independent), int(asserts)) == (power["independent"].sum(), power["assertions"].sum())

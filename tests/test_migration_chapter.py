@@ -11,16 +11,28 @@ import re
 import pytest
 
 from chapters import ROOT, toc_files
+from published import KING_COUNTY, RADON
 
 PAGE = ROOT / "chapters" / "migration.ipynb"
 CHAPTER = "migration"  # the shared `numbers` fixture (tests/conftest.py) reads its glued numbers
+
+PLANTED = [
+    {"name": "the centred fit is sampled non-centred",
+     "why": "flipping the flag makes the post's model the cure: it passes the check, and the page's "
+            "'it does not pass' has no failure behind it",
+     "replace": [("post_model(centred=True)", "post_model(centred=False)")]},
+    {"name": "the fixed index is the post's index again",
+     "why": "retyping [::10, z] as [::10][z] takes one draw of all counties, not county z's draws",
+     "replace": [("int(stacked[::10, z].shape[0])", "int(stacked[::10][z].shape[0])")]},
+]
 
 
 
 def test_an_old_scale_argument_is_silently_dropped(numbers):
     # "The pasted prior's draws have a standard deviation of about 1, the ported one's about 10^5."
-    assert numbers["pasted_sd"] == pytest.approx(1, abs=0.1)
-    assert numbers["ported_sd"] == pytest.approx(1e5, rel=0.1)
+    # 4,000 draws of a normal: the sd's Monte Carlo s.e. is about 1.1%; 3.5 of them.
+    assert numbers["pasted_sd"] == pytest.approx(1, rel=0.04)
+    assert numbers["ported_sd"] == pytest.approx(1e5, rel=0.04)
     # "sigma has a prior but no arrow, because nothing uses it."
     assert "sigma" in numbers["pasted_free_rvs"]
     assert numbers["pasted_sigma_used"] is False
@@ -28,7 +40,7 @@ def test_an_old_scale_argument_is_silently_dropped(numbers):
 
 def test_the_talk_s_shapes_are_refused(numbers):
     assert numbers["pasted_error_raised"] is True
-    assert numbers["n_sales"] == 21613
+    assert numbers["n_sales"] == KING_COUNTY["n_sales"]
 
 
 def test_the_talk_s_model_in_pymc_6(numbers):
@@ -36,7 +48,9 @@ def test_the_talk_s_model_in_pymc_6(numbers):
     # "1% more living area ... about 0.87% more"; "1% more lot area ... less" (the text says "less").
     assert 0.8 < numbers["talk_beta_living"] < 0.95
     assert numbers["talk_beta_lot"] < 0
-    assert numbers["talk_beta_lot_abs"] == pytest.approx(-numbers["talk_beta_lot"])
+    # (was: talk_beta_lot_abs == -talk_beta_lot, the chapter's abs() retyped.) The lot's effect is
+    # small beside the living area's: a tenth of it at most.
+    assert numbers["talk_beta_lot_abs"] < 0.1 * numbers["talk_beta_living"]
     # The table: pm.sample stores no log-likelihood.
     assert numbers["talk_has_log_likelihood"] is False
 
@@ -46,10 +60,13 @@ def test_the_post_s_centred_model_fails_the_check_and_sigma_beta_is_the_worst(nu
     assert numbers["centred_rhat_sigma_beta"] > 1.01 or numbers["centred_ess_sigma_beta"] < 400
     assert numbers["centred_ess_sigma_beta"] < 400
     assert numbers["n_draws"] == 4000
+    # "The failure shows in R-hat and the effective sample size (N divergent transitions here)":
+    # not in divergences, which are a small share of the draws.
+    assert numbers["centred_divergences"] < 0.01 * numbers["n_draws"]
 
 
 def test_the_post_s_index_takes_a_draw_not_a_county(numbers):
-    assert numbers["n_counties"] == 85
+    assert numbers["n_counties"] == RADON["n_counties"]
     assert numbers["post_index_len"] == 85  # [::10][z]: one draw, all counties
     assert numbers["fixed_index_len"] == numbers["n_draws"] // 10  # [::10, z]: every tenth draw of z
     assert numbers["extract_matches"] is True and numbers["n_extract"] == numbers["n_draws"]

@@ -8,18 +8,29 @@ is measured by benchmarks/chapter_times.py and reported in the chapter, not asse
 import pytest
 
 from chapters import ROOT
+from published import KING_COUNTY
 
 SEATTLE = ROOT / "chapters" / "seattle.ipynb"
 CHAPTER = "seattle"  # the shared `numbers` fixture (tests/conftest.py) reads its glued numbers
 MODELS = ["one_line", "no_pool", "no_pool_slopes", "vi", "vivs", "corr"]
 HIERARCHICAL = ["vi", "vivs", "corr"]
 
+PLANTED = [
+    {"name": "area_sign_flipped",
+     "why": "the predictor coded as minus log area: every slope changes sign (the symmetric prior keeps fits converging)",
+     "replace": [('sales["x"] = np.log(sales["sqft_living"] / REFERENCE_SQFT)',
+                  'sales["x"] = -np.log(sales["sqft_living"] / REFERENCE_SQFT)')]},
+    {"name": "sum_log_price_as_mean",
+     "why": "the constant between the lognormal and normal-of-log-price densities computed as a mean, not a sum",
+     "replace": [('hlm.glue("sum_log_price", float(sales["log_price"].sum()))',
+                  'hlm.glue("sum_log_price", float(sales["log_price"].mean()))')]},
+]
+
 
 
 def test_full_data(numbers):
-    assert numbers["n_sales"] == 21613
-    assert numbers["n_zips"] == 70
-    assert (numbers["min_zip_sales"], numbers["max_zip_sales"]) == (50, 602)
+    for name in ("n_sales", "n_zips", "min_zip_sales", "max_zip_sales"):
+        assert numbers[name] == KING_COUNTY[name], name
 
 
 def test_lognormal_and_normal_of_log_price_are_one_model(numbers):
