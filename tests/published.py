@@ -116,3 +116,170 @@ def pair_ratio_quantile(q: float, spread) -> float:
                               0, math.inf, limit=500)[0]
 
     return math.exp(optimize.brentq(lambda t: above(t) - (1 - q), 1e-9, 1e4))
+
+
+# --- Seattle chapter: facts of the sales file, and reference fits computed from the data ----------
+# (appended for tests/test_seattle_chapter.py; least squares and moment estimates that share no code
+# with the chapter's PyMC models, to compare the posteriors with)
+
+KING_COUNTY_MEDIANS = {
+    # kc_house_data.csv (sha256 34a48db5...), computed once from the file: pandas' median of 21,613 sales
+    "median_price": 450_000,
+    "median_sqft": 1_910,
+}
+
+
+def least_squares_line(x, y) -> dict:
+    """Ordinary least squares of y on x: intercept, slope, residual sd, their standard errors, and the
+    residuals."""
+    import numpy as np
+
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    X = np.column_stack([np.ones_like(x), x])
+    coef, *_ = np.linalg.lstsq(X, y, rcond=None)
+    resid = y - X @ coef
+    sigma = math.sqrt(resid @ resid / (len(y) - 2))
+    se = sigma * np.sqrt(np.diag(np.linalg.inv(X.T @ X)))
+    return {"alpha": coef[0], "beta": coef[1], "sigma": sigma, "alpha_se": se[0], "beta_se": se[1],
+            "sigma_se": sigma / math.sqrt(2 * len(y)), "resid": resid}
+
+
+def within_group_line(x, y, group) -> dict:
+    """Least squares with an intercept per group and one shared slope (the fixed-effects fit): the
+    slope and its se, the residual sd, the residuals, and each group's intercept and its se."""
+    import numpy as np
+    import pandas as pd
+
+    x, y, group = np.asarray(x, float), np.asarray(y, float), np.asarray(group)
+    xd = x - pd.Series(x).groupby(group).transform("mean").to_numpy()
+    yd = y - pd.Series(y).groupby(group).transform("mean").to_numpy()
+    beta = (xd @ yd) / (xd @ xd)
+    resid = yd - beta * xd
+    n_groups = len(np.unique(group))
+    sigma = math.sqrt(resid @ resid / (len(y) - n_groups - 1))
+    intercepts = pd.Series(y - beta * x).groupby(group).mean()
+    counts = pd.Series(group).value_counts().reindex(intercepts.index)
+    return {"beta": beta, "beta_se": sigma / math.sqrt(xd @ xd), "sigma": sigma, "resid": resid,
+            "intercepts": intercepts, "intercept_se": sigma / np.sqrt(counts.to_numpy())}
+
+
+def group_lines_moments(x, y, group) -> dict:
+    """A least-squares line per group, and the population of lines by moments: the random-effects
+    (DerSimonian-Laird) mean slope and its se, and the between-group sds of intercepts and slopes
+    and their correlation, each corrected for the groups' estimation error."""
+    import numpy as np
+    import pandas as pd
+
+    rows = []
+    for _, idx in pd.Series(np.arange(len(group))).groupby(np.asarray(group)):
+        fit = least_squares_line(np.asarray(x)[idx], np.asarray(y)[idx])
+        X = np.column_stack([np.ones(len(idx)), np.asarray(x, float)[idx]])
+        cov = fit["sigma"] ** 2 * np.linalg.inv(X.T @ X)
+        rows.append({"a": fit["alpha"], "b": fit["beta"], "va": cov[0, 0], "vb": cov[1, 1], "cab": cov[0, 1]})
+    lines = pd.DataFrame(rows)
+    k = len(lines)
+    w = 1 / lines["vb"]
+    fixed = (w * lines["b"]).sum() / w.sum()
+    q = (w * (lines["b"] - fixed) ** 2).sum()
+    tau2 = max(0.0, (q - (k - 1)) / (w.sum() - (w**2).sum() / w.sum()))
+    w_re = 1 / (lines["vb"] + tau2)
+    var_a = lines["a"].var() - lines["va"].mean()
+    var_b = lines["b"].var() - lines["vb"].mean()
+    cov_ab = np.cov(lines["a"], lines["b"])[0, 1] - lines["cab"].mean()
+    return {"lines": lines, "mean_alpha": lines["a"].mean(), "mean_beta": lines["b"].mean(),
+            "re_mean_beta": (w_re * lines["b"]).sum() / w_re.sum(), "re_mean_beta_se": math.sqrt(1 / w_re.sum()),
+            "sd_alpha": math.sqrt(var_a), "sd_beta": math.sqrt(var_b), "rho": cov_ab / math.sqrt(var_a * var_b),
+            "n_groups": k}
+
+
+# --- pooling and capstone chapters: analytic references, and a least-squares fit of the sales -------
+# (appended for tests/test_pooling_chapter.py and tests/test_capstone_chapter.py; none shares code with
+# the chapters' PyMC models)
+
+
+def log_uniform_sizes(low: int, high: int) -> dict:
+    """Group sizes round(exp(U)), U uniform on (log low, log high), the pooling chapter's design ("spread
+    evenly on a log scale from 1 to 200"): P(size = k) for k = low..high, and one size's mean and sd."""
+    span = math.log(high) - math.log(low)
+    p = {k: (math.log(min(k + 0.5, high)) - math.log(max(k - 0.5, low))) / span for k in range(low, high + 1)}
+    mean = sum(k * pk for k, pk in p.items())
+    sd = math.sqrt(sum(k * k * pk for k, pk in p.items()) - mean**2)
+    return {"p": p, "mean": mean, "sd": sd}
+
+
+def new_group_coverage(truth: dict, fitted: dict, n_groups: int, noise: bool, prob: float = 0.9) -> float:
+    """Coverage (percent) to expect of central `prob` intervals for new groups' lines (noise False) or
+    new observations (noise True) at x ~ N(0, 1), when the groups come from the `truth` population and
+    the intervals from a `fitted` one (mu_alpha, sigma_alpha, mu_beta, sigma_beta, sigma). The fitted
+    predictive is taken as normal, widened by the uncertainty of the fitted means (sd / sqrt(n_groups),
+    each group one draw of the population); the uncertainty of the fitted spreads is left out, which
+    makes the real intervals a little wider (well under a point of coverage here)."""
+    from scipy import integrate
+
+    z = stats.norm.ppf((1 + prob) / 2)
+
+    def covered(x):
+        mean_true = truth["mu_alpha"] + truth["mu_beta"] * x
+        sd_true = math.sqrt(truth["sigma_alpha"] ** 2 + (truth["sigma_beta"] * x) ** 2 + noise * truth["sigma"] ** 2)
+        mean_fit = fitted["mu_alpha"] + fitted["mu_beta"] * x
+        var_fit = (fitted["sigma_alpha"] ** 2 + (fitted["sigma_beta"] * x) ** 2) * (1 + 1 / n_groups)
+        sd_fit = math.sqrt(var_fit + noise * fitted["sigma"] ** 2)
+        inside = (stats.norm.cdf((mean_fit + z * sd_fit - mean_true) / sd_true)
+                  - stats.norm.cdf((mean_fit - z * sd_fit - mean_true) / sd_true))
+        return inside * stats.norm.pdf(x)
+
+    return 100 * integrate.quad(covered, -12, 12, limit=200)[0]
+
+
+def psis_good_k(n_draws: int) -> float:
+    """The Pareto k above which a PSIS-LOO estimate is not to be trusted, for n_draws posterior draws:
+    min(1 - 1 / log10(S), 0.7) (Vehtari, Simpson, Gelman, Yao & Gabry 2024, Pareto smoothed importance
+    sampling, JMLR 25(72), section 3)."""
+    return min(1 - 1 / math.log10(n_draws), 0.7)
+
+
+def waterfront_premium_reference(log_price, x, waterfront, zipcode) -> dict:
+    """Least squares of log price on a level per zip code, log size x and the waterfront indicator (the
+    fixed-effects fit of the capstone's common-premium model): the premium and its se. Then, with a
+    premium per zip code that has waterfront sales instead of one, those premiums and their variances,
+    pooled by moments (DerSimonian-Laird): the random-effects mean and its se, and the between-zip-code
+    sd tau."""
+    import numpy as np
+    import pandas as pd
+
+    y = np.asarray(log_price, float)
+    x = np.asarray(x, float)
+    water = np.asarray(waterfront, float)
+    levels = pd.get_dummies(pd.Series(np.asarray(zipcode)).astype(str)).to_numpy(float)
+
+    def least_squares(X):
+        coef, *_ = np.linalg.lstsq(X, y, rcond=None)
+        resid = y - X @ coef
+        s2 = resid @ resid / (len(y) - X.shape[1])
+        return coef, s2 * np.linalg.inv(X.T @ X)
+
+    coef, cov = least_squares(np.column_stack([levels, x, water]))
+    per_zip = levels * water[:, None]
+    per_zip = per_zip[:, per_zip.sum(axis=0) > 0]
+    n_levels = levels.shape[1]
+    coef_j, cov_j = least_squares(np.column_stack([levels, x, per_zip]))
+    theta_j, var_j = coef_j[n_levels + 1:], np.diag(cov_j)[n_levels + 1:]
+    w = 1 / var_j
+    fixed = (w * theta_j).sum() / w.sum()
+    q = (w * (theta_j - fixed) ** 2).sum()
+    tau2 = max(0.0, (q - (len(theta_j) - 1)) / (w.sum() - (w**2).sum() / w.sum()))
+    w_re = 1 / (var_j + tau2)
+    return {"theta": coef[-1], "theta_se": math.sqrt(cov[-1, -1]), "theta_j": theta_j, "var_j": var_j,
+            "re_mean": (w_re * theta_j).sum() / w_re.sum(), "re_mean_se": math.sqrt(1 / w_re.sum()),
+            "tau": math.sqrt(tau2), "n_zips": len(theta_j)}
+
+
+# --- radon chapter: the blog post the chapter redoes ---------------------------------------------
+# Wiecki & Elbers (2014), "The best of both worlds: hierarchical linear regression in PyMC3"
+# (https://twiecki.io/blog/2014/03/17/bayesian-glms-3/): its headline RMSDs, reported without the code
+# that computed them. No standard errors are given.
+WIECKI_ELBERS = {
+    "rmsd_individual": Published(0.13, None, "Wiecki & Elbers 2014: RMSD of the individual regressions 0.13"),
+    "rmsd_hierarchical": Published(0.08, None, "Wiecki & Elbers 2014: RMSD of the hierarchical model 0.08"),
+    "prior_sd": 1.0,  # the post's N(0, 1) priors on each county's intercept and slope
+}

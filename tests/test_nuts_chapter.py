@@ -49,13 +49,16 @@ def test_typical_set_is_far_from_the_mode(numbers):
     # (0.017% in 10 dimensions), by an exact binomial test.
     for d in (1, 10, 100):
         assert binomial_plausible(numbers[f"near_mode_{d}"], chi2_below(1, d), 10_000), d
+    # "(exactly 0.017%, ...)": the glued exact share is the chi-squared probability
+    assert numbers["near_mode_10_exact"] == pytest.approx(chi2_below(1, 10), rel=1e-6)
     assert numbers["radon_parameters"] == 2 * 85 + 5
 
 
 def test_hmc_beats_the_random_walk(numbers):
     assert numbers["hmc_ess"] > 10 * numbers["best_rw_ess"]
-    # per evaluation of the density or its gradient too, as the prose says
-    assert numbers["hmc_ess_per_100_gradients"] > numbers["rw_ess_per_100_steps"]
+    # "In two dimensions that is no clear win: the two rates ... are of the same size" (with seeds 1 and 2
+    # the random walk's is the larger: benchmarks/results/seed_claims.csv)
+    assert 0.5 < numbers["hmc_ess_per_100_gradients"] / numbers["rw_ess_per_100_steps"] < 2.5
 
 
 def test_step_size_stability(numbers):
@@ -79,7 +82,9 @@ def test_path_length_has_an_interior_optimum(numbers):
 
 
 def test_pymc_warmup_tunes_to_target(numbers):
-    assert numbers["ridge_accept"] == pytest.approx(0.8, abs=0.05)
+    # dual averaging aims the warm-up's mean acceptance at 0.8; after warm-up the mean runs a few
+    # hundredths above it (0.83 to 0.86 with seeds 2003, 1 and 2)
+    assert numbers["ridge_accept"] == pytest.approx(0.8, abs=0.08)
     assert numbers["ridge_step"] < numbers["limit_correlated"]
     # NUTS's mean trajectory: more than one leapfrog step, well short of depth 10's 1,023
     assert 1 < numbers["ridge_steps"] < 2**10 - 1
@@ -105,17 +110,21 @@ def test_funnel(numbers):
 def test_target_accept_does_not_cure_the_funnel(numbers):
     assert numbers["funnel_099_step"] < numbers["funnel_080_step"]
     assert numbers["funnel_099_fails"] is True
-    # "the fit has ... divergences": fewer than at 0.8, yet it still fails
-    assert numbers["funnel_099_div"] < numbers["funnel_div_centred"]
+    # "the fit has ... divergences": no more than at 0.8 (0 against 7 here, 2 against 2 with seed 2), yet
+    # it still fails
+    assert numbers["funnel_099_div"] <= numbers["funnel_div_centred"]
     assert numbers["funnel_099_rhat"] > 1.01 or numbers["funnel_099_ess"] < 400
-    # "the 5% quantile of v is ... against the true ..., now past it"
-    assert numbers["funnel_099_q5"] < numbers["funnel_q5_true"]
+    # "with so few effective draws, where it falls is noise": within a unit of the truth, on either side
+    assert abs(numbers["funnel_099_q5"] - numbers["funnel_q5_true"]) < 1.5
+    assert numbers["funnel_099_ess"] < 100
 
 
 def test_radon_prefers_non_centred(numbers):
     assert numbers["radon_centred_fails"] is True
     # "The centred fit reports ... divergences"
-    assert numbers["radon_div_centred"] > 0
+    # "(a count that changes from seed to seed)": 7 with the chapter's seed, 0 with seeds 1 and 2; few
+    # against the 8,000 draws in any case, while the ESS fails by a factor of several
+    assert numbers["radon_div_centred"] < 0.01 * 8000
     # "Half the 85 counties have 5 homes or fewer": the median county is far below the mean of 919 / 85
     # homes, and at or below the exercise's n* of about 5 (sigma^2 / sigma_alpha^2)
     assert numbers["radon_counties"] == RADON["n_counties"]

@@ -5,15 +5,29 @@ ESS of at least 1,000 and no divergences (checked here); each takes under 30 s o
 is measured by benchmarks/chapter_times.py and reported in the chapter, not asserted in a test.
 """
 
+import numpy as np
 import pytest
+from scipy import stats
 
+import hlm_helpers as hlm
 from chapters import ROOT
-from published import KING_COUNTY
+from published import (KING_COUNTY, KING_COUNTY_MEDIANS, group_lines_moments, least_squares_line, within_band,
+                       within_group_line)
 
 SEATTLE = ROOT / "chapters" / "seattle.ipynb"
 CHAPTER = "seattle"  # the shared `numbers` fixture (tests/conftest.py) reads its glued numbers
 MODELS = ["one_line", "no_pool", "no_pool_slopes", "vi", "vivs", "corr"]
 HIERARCHICAL = ["vi", "vivs", "corr"]
+Z90 = stats.norm.ppf(0.95)  # a central 90% interval is 2 * Z90 standard deviations wide
+
+NOT_ASSERTED = {
+    "time_indicators": "timing: wall time of the indicator fit on the build machine; the prose compares it with "
+                       "nothing (a timing comparison of two runs would be fragile)",
+    "time_indexed": "timing: wall time of the indexed fit on the build machine, quoted beside the indicator fit's "
+                    "without a claim that either is faster",
+    "max_hier_time": "timing: the slowest hierarchical fit's wall time on the build machine (the issue's 30 s bar "
+                     "is measured by benchmarks/chapter_times.py, see the module docstring)",
+}
 
 PLANTED = [
     {"name": "area_sign_flipped",
@@ -28,15 +42,63 @@ PLANTED = [
 
 
 
-def test_full_data(numbers):
+@pytest.fixture(scope="module")
+def sales(king_county_dir):
+    """The sales file, read with the loader (not the chapter), with the prose's predictor
+    x = log(sqft / 2000)."""
+    df = hlm.load_king_county(king_county_dir, download=False)
+    df["x"] = np.log(df["sqft_living"] / 2000)
+    return df
+
+
+@pytest.fixture(scope="module")
+def split(numbers, sales):
+    """The sales sets of the chapter's split, rebuilt from the data and the split's glued names: the new zip
+    codes, the unrepresentative zip code and the share of its sales kept (the largest houses)."""
+    new = numbers["new_zips"].split(", ")
+    in_new = sales["zipcode"].isin(new)
+    narrow = sales["zipcode"] == numbers["narrow_zip"]
+    kept = narrow & (sales["sqft_living"] > sales.loc[narrow, "sqft_living"].quantile(1 - numbers["kept_share"]))
+    held = narrow & ~kept
+    return {"new": new, "in_new": in_new, "narrow": narrow, "kept": kept, "held": held,
+            "rest": int((~in_new & ~narrow).sum()),  # "the remaining sales", of which a share is held out
+            "known": sales[~in_new & ~held],  # the training sales and the random held-out ones
+            # the random held-out sales: what neither the other two sets nor the training sales (n_train) take
+            "n_heldout": len(sales) - int(in_new.sum()) - int(held.sum()) - numbers["n_train"]}
+
+
+def rmsd_sd(resid, n):
+    """Sampling sd of the root mean square of n residuals like `resid` (delta method)."""
+    return float(np.std(resid**2) / (2 * np.sqrt(np.mean(resid**2)) * np.sqrt(n)))
+
+
+def test_full_data(numbers, sales):
     for name in ("n_sales", "n_zips", "min_zip_sales", "max_zip_sales"):
         assert numbers[name] == KING_COUNTY[name], name
+    # "The median house sold for $450,000 and had 1,910 square feet of living area."
+    assert numbers["median_price"] == KING_COUNTY_MEDIANS["median_price"] == sales["price"].median()
+    assert numbers["median_sqft"] == KING_COUNTY_MEDIANS["median_sqft"] == sales["sqft_living"].median()
+    # "The indicator matrix has 21,613 x 70 entries": a row per sale, a column per zip code
+    assert numbers["indicator_shape"] == f"{KING_COUNTY['n_sales']:,} × {KING_COUNTY['n_zips']}"
 
 
 def test_lognormal_and_normal_of_log_price_are_one_model(numbers):
     # The log densities differ by the constant sum(log price), so the posteriors are the same.
     assert numbers["logp_gap"] == pytest.approx(numbers["sum_log_price"], rel=1e-9)
     assert numbers["scale_max_diff"] < 0.005
+
+
+def test_one_line_is_the_least_squares_line(numbers, sales):
+    # With 21,613 sales and weak priors the posterior means are the least-squares estimates, to a few
+    # of their standard errors (the posterior sds).
+    ols = least_squares_line(sales["x"], sales["log_price"])
+    # "a 2,000 square foot house sells for a median of $484,180": e^alpha, the line's median at x = 0
+    assert numbers["one_line_alpha_dollars"] == pytest.approx(np.exp(ols["alpha"]), rel=3 * ols["alpha_se"])
+    assert numbers["one_line_beta"] == pytest.approx(ols["beta"], abs=3 * ols["beta_se"])
+    assert numbers["one_line_sigma"] == pytest.approx(ols["sigma"], abs=3 * ols["sigma_se"])
+    # "one standard deviation is a factor of e^sigma ~ 1.48 in price"
+    assert numbers["one_line_sigma_factor"] == pytest.approx(np.exp(numbers["one_line_sigma"]), rel=1e-9)
+    assert numbers["one_line_sigma_factor"] == pytest.approx(np.exp(ols["sigma"]), rel=3 * ols["sigma_se"])
 
 
 def test_indicators_and_index_agree(numbers):
@@ -54,29 +116,103 @@ def test_lkj_prior_in_beta_form(numbers):
     assert numbers["lkj_max_gap"] < 0.03
 
 
-def test_correlation_of_intercepts_and_slopes(numbers):
+def test_correlation_of_intercepts_and_slopes(numbers, sales):
     # The prose: dearer zip codes have higher elasticities; the interval excludes zero.
     assert numbers["rho_lo"] > 0
     assert numbers["rho_positive"] > 0.99
-    assert 0.5 < numbers["mu_beta"] < 1.0
+    # The reference: a least-squares line per zip code, and the correlation of their intercepts and slopes
+    # corrected for each line's estimation error (moments). It lies inside the posterior's 90% interval,
+    # and the posterior mean within one posterior sd (read off the interval's width) of it.
+    mom = group_lines_moments(sales["x"], sales["log_price"], sales["zipcode"])
+    rho_sd = (numbers["rho_hi"] - numbers["rho_lo"]) / (2 * Z90)
+    assert numbers["rho_lo"] < mom["rho"] < numbers["rho_hi"]
+    assert numbers["rho_mean"] == pytest.approx(mom["rho"], abs=rho_sd)
+    # "The answer is clear": the data, not the LKJ(2) prior, decide: the interval is a fraction of the prior's
+    prior_lo, prior_hi = 2 * stats.beta.ppf([0.05, 0.95], 2, 2) - 1
+    assert numbers["rho_hi"] - numbers["rho_lo"] < (prior_hi - prior_lo) / 3
+    # "on average a 1% larger house costs 0.74% more": the random-effects mean of the zip codes' slopes
+    # (its se 0.013 is the posterior sd's scale; mu_beta's own sd is not glued), not one line's 0.84
+    assert numbers["mu_beta"] == pytest.approx(mom["re_mean_beta"], abs=2 * mom["re_mean_beta_se"])
+    assert numbers["one_line_beta"] - numbers["mu_beta"] > 4 * mom["re_mean_beta_se"]
+    # "that elasticity varies between zip codes with a spread of 0.11": the slopes' between-zip sd, with
+    # two sds of an sd estimated from 70 groups (sd / sqrt(2 (J - 1)); sigma_beta's own sd is not glued)
+    allowance = 2 * mom["sd_beta"] / np.sqrt(2 * (mom["n_groups"] - 1))
+    assert numbers["sigma_beta"] == pytest.approx(mom["sd_beta"], abs=allowance)
 
 
-def test_zip_codes_explain_much_of_the_price(numbers):
+def test_zip_codes_explain_much_of_the_price(numbers, sales):
+    # The varying-intercept model with 50 to 602 sales per zip code is, to its posterior sds, the
+    # least-squares fit with an intercept per zip code and one slope.
+    fe = within_group_line(sales["x"], sales["log_price"], sales["zipcode"])
+    ols = least_squares_line(sales["x"], sales["log_price"])
+    # "Knowing the zip code cuts the residual spread from 0.39 to 0.23"
+    assert numbers["vi_sigma"] == pytest.approx(fe["sigma"], abs=3 * fe["sigma"] / np.sqrt(2 * len(sales)))
     assert numbers["vi_sigma"] < 0.7 * numbers["one_line_sigma"]
-    assert numbers["vi_beta"] < numbers["one_line_beta"]
+    # "the shared elasticity changes from 0.84 to 0.74": each where its least squares puts it, and apart by
+    # many standard errors
+    assert numbers["vi_beta"] == pytest.approx(fe["beta"], abs=3 * fe["beta_se"])
+    assert numbers["one_line_beta"] - numbers["vi_beta"] > 5 * (ols["beta_se"] + fe["beta_se"])
+    # "The zip codes' levels spread with a standard deviation of 0.35 on the log scale": the sd of the
+    # zip codes' intercepts (less their estimation error), within the posterior sd of an sd from 70 groups
+    levels = fe["intercepts"]
+    sd_levels = np.sqrt(levels.var() - np.mean(fe["intercept_se"] ** 2))
+    allowance = sd_levels / np.sqrt(2 * (len(levels) - 1))
+    assert numbers["vi_sigma_alpha"] == pytest.approx(sd_levels, abs=allowance)
+    # "one standard deviation between zip codes is a factor of 1.42 in the price of the same house"
+    assert numbers["vi_sigma_alpha_factor"] == pytest.approx(np.exp(numbers["vi_sigma_alpha"]), rel=1e-9)
+    assert numbers["vi_sigma_alpha_factor"] == pytest.approx(np.exp(sd_levels), rel=allowance)
 
 
-def test_held_out_evaluation_claims(numbers):
-    # Known zip codes: every zip-code model beats one line by a wide margin; coverage near 90%.
+def test_the_split(numbers, sales, split):
+    # "we set aside ... 3 zip codes entirely"; "With three new zip codes these percentages are rough"
+    new = split["new"]
+    assert numbers["n_new_zips"] == len(new) == len(set(new)) == 3
+    assert set(new) <= set(sales["zipcode"]) and numbers["narrow_zip"] not in new
+    # "the top 10% by living area, 59 sales" of the unrepresentative zip code, and the rest held back
+    zip_sales = int(split["narrow"].sum())
+    assert numbers["n_kept"] == int(split["kept"].sum())
+    assert abs(numbers["n_kept"] - numbers["kept_share"] * zip_sales) <= 1
+    assert numbers["n_narrow_held"] == zip_sales - numbers["n_kept"] == int(split["held"].sum())
+    # "10% of the remaining sales, at random"; "Each model is fitted again on what is left, 17,951 sales"
+    n_heldout = split["n_heldout"]
+    assert abs(n_heldout - numbers["random_share"] * split["rest"]) < 1
+    # each coverage is a count of sales over its set: the sets have the sizes above
+    sizes = {"heldout": n_heldout, "newzip": int(split["in_new"].sum()), "narrow": numbers["n_narrow_held"]}
+    for m in MODELS:
+        for test, n in sizes.items():
+            count = numbers[f"cover_{m}_{test}"] * n / 100
+            assert count == pytest.approx(round(count), abs=1e-6), (m, test)
+
+
+def test_held_out_evaluation_claims(numbers, sales, split):
+    n_heldout = split["n_heldout"]
+    # Known zip codes: every zip-code model beats one line by a wide margin ...
     for m in MODELS[1:]:
         assert numbers[f"rmsd_{m}_heldout"] < 0.75 * numbers["rmsd_one_line_heldout"], m
+    # ... and each error is the residual spread its model promises: one line's, or the spread within zip
+    # codes, to the sampling error of a root mean square over the held-out sales
+    ols = least_squares_line(sales["x"], sales["log_price"])
+    fe = within_group_line(sales["x"], sales["log_price"], sales["zipcode"])
+    assert numbers["rmsd_one_line_heldout"] == pytest.approx(ols["sigma"], abs=3 * rmsd_sd(ols["resid"], n_heldout))
+    for m in MODELS[1:]:
+        assert numbers[f"rmsd_{m}_heldout"] == pytest.approx(fe["sigma"], abs=3 * rmsd_sd(fe["resid"], n_heldout)), m
+    # "All keep close to their promised 90% coverage": within 3 binomial sds for the held-out sales
     for m in MODELS:
-        assert 87 <= numbers[f"cover_{m}_heldout"] <= 94, m  # about 2,000 sales: binomial sd 0.7
-    # New zip codes: hierarchical intervals widen from known to new zip codes; one line's hardly.
+        assert within_band(numbers[f"cover_{m}_heldout"], 90, n_heldout), m
+    # Widths: 2 * 1.645 predictive sds, the residual spread (known zip codes) ...
+    assert numbers["width_one_line_heldout"] == pytest.approx(2 * Z90 * numbers["one_line_sigma"], rel=0.02)
+    # (the varying-slope model's own residual spread is a little below vi_sigma: 0.725 against 0.744 with
+    # RANDOM_SEED 2, benchmarks/results/seed_claims.csv)
+    assert numbers["width_vivs_heldout"] == pytest.approx(2 * Z90 * numbers["vi_sigma"], rel=0.04)
+    # ... "widen them by the spread between zip codes where they do not": sqrt(sigma^2 + sigma_alpha^2),
+    # to about a posterior sd of sigma_alpha (slopes add a little for the varying-slope models)
+    new_zip_sd = np.hypot(numbers["vi_sigma"], numbers["vi_sigma_alpha"])
     for m in HIERARCHICAL:
+        assert numbers[f"width_{m}_newzip"] == pytest.approx(2 * Z90 * new_zip_sd, rel=0.05), m
         assert numbers[f"width_{m}_newzip"] > 1.3 * numbers[f"width_{m}_heldout"], m
-        assert numbers[f"cover_{m}_newzip"] >= 85, m
-    assert numbers["width_one_line_newzip"] == pytest.approx(numbers["width_one_line_heldout"], rel=0.05)
+        assert numbers[f"cover_{m}_newzip"] >= 85, m  # three zip codes: not binomial, the prose calls it rough
+    # One line: "about as wide for a new zip code as for a known one, and needlessly wide for the known ones"
+    assert numbers["width_one_line_newzip"] == pytest.approx(numbers["width_one_line_heldout"], rel=0.02)
     assert numbers["width_one_line_heldout"] > 1.3 * numbers["width_vivs_heldout"]
     # No pooling knows no population: prior-only intervals, far wider.
     for m in ("no_pool", "no_pool_slopes"):
@@ -84,16 +220,53 @@ def test_held_out_evaluation_claims(numbers):
         assert numbers[f"cover_{m}_newzip"] > 99, m
 
 
-def test_unrepresentative_zip_code(numbers):
+def test_new_zip_codes_are_predicted_at_the_county_level(numbers, sales, split):
+    # "no model can predict its level better than the county's: one line and the hierarchical models have
+    # similar errors (0.313 and 0.309)". References from the sales the models know (the training and the
+    # random held-out sales): the least-squares line, and the population line of the zip codes' lines
+    # (mean intercept, mean slope), each scored on the new zip codes' sales.
+    new, known = sales[split["in_new"]], split["known"]
+    line = least_squares_line(known["x"], known["log_price"])
+    population = group_lines_moments(known["x"], known["log_price"], known["zipcode"])
+    one_line_ref = hlm.rmsd(new["log_price"], line["alpha"] + line["beta"] * new["x"])
+    population_ref = hlm.rmsd(new["log_price"], population["mean_alpha"] + population["mean_beta"] * new["x"])
+    # 0.01: Monte Carlo error of the predictive means (one new-zip level per draw, sd 0.35 / sqrt(6,000))
+    assert numbers["rmsd_one_line_newzip"] == pytest.approx(one_line_ref, abs=0.01)
+    assert numbers["rmsd_vivs_newzip"] == pytest.approx(population_ref, abs=0.01)
+    assert abs(numbers["rmsd_one_line_newzip"] - numbers["rmsd_vivs_newzip"]) < 0.1 * numbers["rmsd_vivs_newzip"]
+
+
+def test_unrepresentative_zip_code(numbers, sales, split):
     # No pooling with a slope per zip code over-reacts to the largest houses; partial pooling does not.
-    assert numbers["rmsd_vivs_narrow"] < numbers["rmsd_no_pool_slopes_narrow"]
+    # Seed-dependent (benchmarks/results/seed_claims.csv: fails under RANDOM_SEED 1, whose zip code 98133 has
+    # a slope far below the county's, and is shrunk away from it): the prose claims it of this seed's zip
+    # code, so it is asserted as claimed, not weakened.
+    # "... against [corr] for correlated partial pooling ..., the model in the figure ([vivs] without the
+    # correlation)": both below no pooling's error
+    assert max(numbers["rmsd_corr_narrow"], numbers["rmsd_vivs_narrow"]) < numbers["rmsd_no_pool_slopes_narrow"]
     assert numbers["narrow_slope_none_sd"] > 2 * numbers["narrow_slope_partial_sd"]
     full = numbers["full_slope_narrow"]
     assert abs(numbers["narrow_slope_partial"] - full) < abs(numbers["narrow_slope_none"] - full)
     assert numbers["top_mover"] == numbers["narrow_zip"]
+    # "From its largest houses alone, no pooling estimates this zip code's elasticity at 1.13 (posterior sd
+    # 0.26)": the least-squares slope of the kept sales, to one posterior sd (the N(0, 1) prior pulls a
+    # little), with the sd of a slope from so few sales of similar size (within-zip residual sd / sqrt(Sxx))
+    kept = sales[split["kept"]]
+    kept_line = least_squares_line(kept["x"], kept["log_price"])
+    assert numbers["narrow_slope_none"] == pytest.approx(kept_line["beta"], abs=numbers["narrow_slope_none_sd"])
+    sxx = float(((kept["x"] - kept["x"].mean()) ** 2).sum())
+    assert numbers["narrow_slope_none_sd"] == pytest.approx(1 / np.sqrt(sxx / numbers["vi_sigma"] ** 2 + 1), rel=0.1)
+    # "fitted on all the zip code's sales, the correlated model puts it at 0.80": the zip code's own
+    # least-squares slope, to two of its standard errors (partial pooling shrinks it a little)
+    zip_line = least_squares_line(sales.loc[split["narrow"], "x"], sales.loc[split["narrow"], "log_price"])
+    assert full == pytest.approx(zip_line["beta"], abs=2 * zip_line["beta_se"])
 
 
 def test_exercise_solutions(numbers):
     assert numbers["dearest_median"] > 2 * numbers["cheapest_median"]
     assert numbers["mean_over_median"] > 1
-    assert numbers["move_information_corr"] < -0.3
+    # "slopes move most where few sales ... leave the slope poorly determined": a negative correlation over
+    # the 70 zip codes, beyond chance (two-sided 5%: |r| > t / sqrt(n - 2 + t^2))
+    n = KING_COUNTY["n_zips"]
+    t = stats.t.ppf(0.975, n - 2)
+    assert numbers["move_information_corr"] < -t / np.sqrt(n - 2 + t**2)

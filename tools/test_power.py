@@ -30,18 +30,56 @@ from test_claims import CHAPTERS  # noqa: E402
 RESULTS = ROOT / "benchmarks" / "results"
 
 
+def _names(node) -> set[str]:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+
+
+def _targets(node) -> set[str]:
+    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+    return {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+
+
 def assertion_counts(chapter: str) -> tuple[int, int]:
-    """(assert statements, those that use a name imported from tests/published.py, or a module-level
-    alias of one) in the test module. Published values typed into a test instead are not counted."""
+    """(assert statements, those that compare with an independent reference) in the test module.
+
+    A reference is independent when it comes from tests/published.py (published values, the data's
+    sizes, the simulation's truth, reference fits computed from the raw data) or from scipy.stats (an
+    analytic value): an assertion counts when it uses such a name, or a variable computed from one
+    (followed through assignments at module level, in the module's fixtures, and inside each test).
+    Published values typed into a test instead are not counted."""
     tree = ast.parse(chapter_tests(chapter).read_text())
-    imported = {alias.asname or alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
-                and node.module == "published" for alias in node.names}
-    for node in tree.body:  # module-level aliases, such as TRUTH = POOLING_TRUTH
-        if isinstance(node, ast.Assign) and {n.id for n in ast.walk(node.value) if isinstance(n, ast.Name)} & imported:
-            imported |= {t.id for t in node.targets if isinstance(t, ast.Name)}
-    asserts = [n for n in ast.walk(tree) if isinstance(n, ast.Assert)]
-    independent = [a for a in asserts if {n.id for n in ast.walk(a) if isinstance(n, ast.Name)} & imported]
-    return len(asserts), len(independent)
+    seeds = {alias.asname or alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+             and node.module in ("published", "scipy") for alias in node.names
+             if node.module == "published" or alias.name == "stats"}
+    tainted = set(seeds)
+
+    def follow(body):
+        for node in body:
+            for sub in ast.walk(node):
+                if isinstance(sub, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and sub.value is not None \
+                        and _names(sub.value) & tainted:
+                    tainted.update(_targets(sub))
+
+    follow(tree.body)  # module level, fixtures and helpers: their names, once tainted, taint their users
+    functions = [n for n in tree.body if isinstance(n, ast.FunctionDef)]
+    for fn in functions:  # a fixture or helper that returns a reference
+        if any(isinstance(r, ast.Return) and r.value is not None and _names(r.value) & tainted
+               for r in ast.walk(fn)):
+            tainted.add(fn.name)
+    independent = 0
+    asserts = 0
+    for fn in functions:
+        local = set(tainted) | ({a.arg for a in fn.args.args} & tainted)
+        for node in ast.walk(fn):
+            if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and node.value is not None \
+                    and _names(node.value) & local:
+                local |= _targets(node)
+        for node in ast.walk(fn):
+            if isinstance(node, ast.Assert):
+                asserts += 1
+                independent += bool(_names(node) & local)
+    asserts += sum(isinstance(n, ast.Assert) for n in tree.body)
+    return asserts, independent
 
 
 def main():
