@@ -51,7 +51,8 @@ def test_the_healthy_posterior_agrees_with_gelman_and_hill(numbers):
 
 
 def test_what_each_diagnostic_caught(numbers):
-    # too short: ESS far below 400, and R-hat above the course's 1.01 too
+    # too short: "R-hat is what diagnoses it": above the course's 1.01; its ESS is below 400 too, which
+    # 4 chains x 100 draws (400 in all) make nearly certain, so the text does not lean on it
     assert numbers["too_short_ess_bulk"] < 200 and numbers["too_short_ess_tail"] < 400
     assert numbers["too_short_rhat"] > 1.01
     # "Chains that disagree have not yet found the same distribution, so the fit's estimates can be
@@ -59,6 +60,10 @@ def test_what_each_diagnostic_caught(numbers):
     # how close its mean happens to be (was: within 4 MCSEs of the healthy mean, a claim withdrawn)
     # sticky chains: R-hat and ESS
     assert numbers["sticky_chains_rhat"] > 1.05 and numbers["sticky_chains_ess_bulk"] < 100
+    # "the smallest bulk ESS ... (of sigma_alpha; the row's mean, MCSE and sd are of the plotted
+    # sigma_beta)": the variable named is one of the model's, and not the plotted one
+    assert numbers["sticky_chains_ess_bulk_of"] in {"mu_alpha", "mu_beta", "z_alpha", "z_beta", "sigma_alpha",
+                                                    "sigma", "alpha", "beta"}
     # two modes: R-hat far above 1; the chains sit in modes near 0 and 4, so the pooled mean is between
     assert numbers["two_modes_rhat"] > 1.5
     assert 1 < numbers["two_modes_mean"] < 3
@@ -96,13 +101,11 @@ def test_posterior_predictive_checks_on_radon(numbers):
 
 
 def test_loo_pit_p_values(numbers):
-    # "Only partial pooling's is well below the level" (alpha = 0.01): it fails
+    # "Partial pooling's is far below the level" (alpha = 0.01): it fails
     assert numbers["loo_pit_p_partial"] < 0.005
-    # "The other two are near the level ... one side of it or the other depending on the posterior
-    # draws": within a factor of ten of 0.01 either way, whichever side (no pass/fail is claimed)
-    for key in ("complete", "none"):
-        assert 0.001 < numbers[f"loo_pit_p_{key}"] < 0.1, key
-    assert numbers["loo_pit_p_partial"] < min(numbers["loo_pit_p_complete"], numbers["loo_pit_p_none"])
+    # "No pooling's is below the level too, so it fails as well, though less clearly; complete pooling's is
+    # above it and passes. Neither of those two is far from the level": within a factor of ten of 0.01
+    assert numbers["loo_pit_p_partial"] < numbers["loo_pit_p_none"] < 0.01 < numbers["loo_pit_p_complete"] < 0.1
 
 
 def test_posterior_predictive_checks_on_prices(numbers):

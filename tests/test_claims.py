@@ -63,7 +63,11 @@ def test_readme_quotes_the_measured_power():
     unread, quoted = re.search(r"(\d+) of the (\d+) numbers the prose quotes", readme).groups()
     assert int(quoted) == power["numbers_quoted"].sum()
     assert int(unread) == power["numbers_quoted"].sum() - power["quoted_read"].sum()
-    listed = re.search(r"lists these (\d+)", readme).group(1)
-    assert int(listed) == sum(map(len, BACKLOG["unread"].values()))
+    # "its backlog, tests/claims_backlog.json, is empty" while it is; else the README must give its size
+    backlog = sum(map(len, BACKLOG["unread"].values()))
+    if backlog:
+        assert int(re.search(r"lists these (\d+)", readme).group(1)) == backlog
+    else:
+        assert "`tests/claims_backlog.json`, is empty" in readme
     independent, asserts = re.search(r"(\d+) of the (\d+) assertions compare", readme).groups()
     assert (int(independent), int(asserts)) == (power["independent"].sum(), power["assertions"].sum())

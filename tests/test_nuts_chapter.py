@@ -56,9 +56,9 @@ def test_typical_set_is_far_from_the_mode(numbers):
 
 def test_hmc_beats_the_random_walk(numbers):
     assert numbers["hmc_ess"] > 10 * numbers["best_rw_ess"]
-    # "In two dimensions that is no clear win: the two rates ... are of the same size" (with seeds 1 and 2
+    # "In two dimensions that is no clear win: the two rates are within a factor of two" (with seeds 1 and 2
     # the random walk's is the larger: benchmarks/results/seed_claims.csv)
-    assert 0.5 < numbers["hmc_ess_per_100_gradients"] / numbers["rw_ess_per_100_steps"] < 2.5
+    assert 0.5 < numbers["hmc_ess_per_100_gradients"] / numbers["rw_ess_per_100_steps"] < 2  # "within a factor of two"
 
 
 def test_step_size_stability(numbers):

@@ -185,9 +185,13 @@ def test_new_group_predictions(numbers):
         assert within_band(numbers[f"new_cover_{what}_partial"], expected, n_new), (what, expected)
         # and near the nominal 90%, with the allowance of a population estimated from 40 groups
         assert within_band(numbers[f"new_cover_{what}_partial"], 90, numbers["n_representative"]), what
-    # "a coverage has a binomial standard deviation of about 0.9 points" over n_new groups
+    # "a coverage has a binomial standard deviation of about 1 point" over n_new groups (rounded)
     band = binomial_band(90, n_new)
     assert numbers["new_binomial_sd"] == pytest.approx((band[1] - 90) / 3, rel=1e-9)
+    assert round(numbers["new_binomial_sd"]) == 1
+    # Summary: "its coverage of the line falls about as far below 90% as complete pooling's of a new
+    # observation" (within two binomial sds of each other)
+    assert abs(numbers["new_cover_mu_partial"] - numbers["new_cover_y_complete"]) < 2 * numbers["new_binomial_sd"]
     # Complete pooling for one new observation: its one sigma absorbs the groups' spread, sd
     # sqrt(sigma^2 + sigma_alpha^2 + sigma_beta^2 E[x^2]) = 1.20 for the truth (0.2 for the realised
     # spread of the few large groups that dominate the fit: 1.09 and 1.26 with seeds 1 and 2), so more

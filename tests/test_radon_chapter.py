@@ -25,7 +25,8 @@ PLANTED = [
     # caught by test_posterior_matches_published (hier_mu_beta becomes +0.68, hier_mu_alpha about 0.8)
     # and test_population_effects_on_the_pci_scale (first-floor ratio above 1)
     {"name": "floor_flipped", "why": "the floor coding reversed (1 for a basement): every floor effect "
-     "changes sign, and every fit still converges",
+     "changes sign, and the hierarchical fit no longer passes the convergence check (sigma_beta's tail ESS), "
+     "which stops the chapter",
      "replace": [("radon = hlm.load_radon()", 'radon = hlm.load_radon()\nradon["floor"] = 1 - radon["floor"]')]},
     # caught by test_posterior_matches_published (uranium_gamma_1 against G&H 12.6's 0.72)
     {"name": "uranium_unlogged", "why": "the county uranium used unlogged, as the survey reports it",
