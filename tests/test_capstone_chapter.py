@@ -9,6 +9,7 @@ import math
 
 import numpy as np
 import pytest
+from scipy import stats
 
 import hlm_helpers as hlm
 from chapters import ROOT
@@ -90,6 +91,20 @@ def test_the_prior_predictive_check(numbers):
     # Wide, centred on no premium, no thousandfold premiums.
     assert numbers["prior_factor_lo"] < 1 < numbers["prior_factor_hi"]
     assert 0.05 < numbers["prior_factor_lo"] and numbers["prior_factor_hi"] < 20
+    # From 10,000 draws of the premiums, the exact prior quantiles of e^theta_j: theta_j = mu + sigma z with
+    # mu ~ N(0, 1), sigma ~ HalfNormal(0.5), z ~ N(0, 1), by a million independent draws here
+    rng = np.random.default_rng(0)
+    n = 1_000_000
+    theta = rng.normal(0, 1, n) + np.abs(rng.normal(0, 0.5, n)) * rng.normal(0, 1, n)
+    lo, hi = np.exp(np.quantile(theta, [0.05, 0.95]))
+    assert numbers["prior_factor_lo"] == pytest.approx(lo, rel=0.1)
+    assert numbers["prior_factor_hi"] == pytest.approx(hi, rel=0.1)
+    # "with 95% prior probability one standard deviation ... is below 0.98 ..., a factor of about e";
+    # "where the prior allowed anything from 0.03 to 0.98 (its central 90% interval)"
+    assert numbers["sigma_theta_prior_q95"] == pytest.approx(stats.halfnorm(scale=0.5).ppf(0.95))
+    assert math.exp(numbers["sigma_theta_prior_q95"]) == pytest.approx(math.e, rel=0.05)
+    assert numbers["sigma_theta_prior_lo"] == pytest.approx(stats.halfnorm(scale=0.5).ppf(0.05))
+    assert numbers["sigma_theta_prior_hi"] == pytest.approx(stats.halfnorm(scale=0.5).ppf(0.95))
     # The prior predictive prices contain the real range, far wider, but of the order of house prices.
     assert (numbers["price_min"], numbers["price_max"]) == (KING_COUNTY["min_price"], KING_COUNTY["max_price"])
     assert numbers["prior_price_lo"] < numbers["price_min"] and numbers["price_max"] < numbers["prior_price_hi"]
@@ -117,6 +132,16 @@ def test_non_centred_is_the_more_efficient(numbers):
     # Both pass the check in the notebook; the non-centred gives more ESS for about the same work.
     assert numbers["param_ess_non_centred"] >= 400 and numbers["param_ess_centred"] >= 400
     assert numbers["param_ess_ratio"] > 1.2
+    assert numbers["param_ess_ratio"] == pytest.approx(numbers["param_ess_non_centred"] / numbers["param_ess_centred"])
+    # "its smallest bulk ESS is 1,115 (that of mu_theta; of sigma_theta, 1,261) against 559 (that of
+    # sigma_theta)": the named variable's ESS is the smallest, so sigma_theta's is at least it
+    assert numbers["param_ess_sigma_theta_non_centred"] >= numbers["param_ess_non_centred"]
+    if numbers["param_ess_var_non_centred"] == "sigma_theta":
+        assert numbers["param_ess_sigma_theta_non_centred"] == numbers["param_ess_non_centred"]
+    else:
+        assert numbers["param_ess_sigma_theta_non_centred"] > numbers["param_ess_non_centred"]
+    assert numbers["param_ess_var_centred"] in {"sigma_theta", "mu_theta", "mu_alpha", "sigma_alpha", "beta",
+                                                "sigma"} or numbers["param_ess_var_centred"].startswith("theta")
     assert numbers["param_efficiency_ratio"] > 1.2
     steps = numbers["param_steps_non_centred"] / numbers["param_steps_centred"]
     assert 0.8 < steps < 1.25  # "about the same work"
@@ -144,6 +169,11 @@ def test_the_premium_varies_by_zip_code(numbers, premium_reference):
     assert numbers["mu_theta"] > numbers["common_theta"]
     assert ref["re_mean"] > ref["theta"]
     assert 0 < numbers["sigma_theta_lo"] < numbers["sigma_theta"] < numbers["sigma_theta_hi"]
+    # "they confine the spread to that interval, where the prior allowed anything from 0.03 to 0.98 ...:
+    # they rule out spreads near zero and large ones alike": the posterior interval inside the prior's,
+    # with room at both ends
+    assert numbers["sigma_theta_prior_lo"] < 0.5 * numbers["sigma_theta_lo"]
+    assert numbers["sigma_theta_hi"] < 0.5 * numbers["sigma_theta_prior_hi"]
     # (no test of "the interval stays clear of zero": a spread's interval does so whatever the data, as
     # the prose now says; the evidence for varying premiums is tested with LOO below)
     # Vashon Island: the lowest premium, credibly below the population mean.
@@ -231,6 +261,22 @@ def test_loo_prefers_the_premium_per_zip_code(numbers):
     assert numbers["elpd_gain_top"] > numbers["elpd_gain_rest"] > numbers["elpd_gain_few"]
     assert numbers["elpd_gain_few"] < 0.2 * numbers["elpd_diff"]
     assert numbers["n_few_rows"] == 20  # 7 x 1 + 2 x 2 + 3 x 3 waterfront sales
+    # "Of these, the 7 that are their zip code's only waterfront sale (...) ... For the other 13 (...)"
+    assert (numbers["n_single_rows"], numbers["n_two_three_rows"]) == (7, 13)
+    assert numbers["elpd_gain_single"] + numbers["elpd_gain_two_three"] == pytest.approx(
+        numbers["elpd_gain_few"], abs=0.01)
+    # "the population predicts them no better than the common premium does": their part of the gain is
+    # not positive beyond a fraction of an ELPD unit, and the 1-3 sale zip codes' gain is the 2-3 ones'
+    assert numbers["elpd_gain_single"] < 0.5
+    assert numbers["elpd_gain_two_three"] > numbers["elpd_gain_single"]
+    # "with weights of 0.42 and 0.59 on the zip code's own data": one and two remaining sales
+    r = 1 / numbers["weight_1"] - 1
+    assert numbers["weight_2"] == pytest.approx(2 / (2 + r))
+    assert numbers["weight_1"] < 0.5 < numbers["weight_2"] < numbers["weight_3"]
+    # Summary: "77% of the gain in zip codes with four or more of them and 67% on one island"
+    assert numbers["elpd_share_four_plus"] == pytest.approx(
+        (numbers["elpd_gain_top"] + numbers["elpd_gain_rest"]) / numbers["elpd_diff"], abs=1e-3)
+    assert numbers["elpd_share_four_plus"] > numbers["elpd_top_share"]
     # "The evidence ... rests largely on one island: 67% of the difference comes from 98070"
     assert numbers["elpd_top_share"] == pytest.approx(numbers["elpd_gain_top"] / numbers["elpd_diff"], abs=1e-3)
     assert numbers["elpd_top_share"] > 0.5
@@ -244,6 +290,9 @@ def test_loo_without_the_island(numbers, sales):
     assert numbers["elpd_diff_no_top"] < 2 * numbers["elpd_diff_no_top_se"]
     assert numbers["elpd_diff_no_top_se"] > 0
     assert numbers["n_flagged_no_top"] <= 5
+    # "that is not to say the other zip codes' premiums are alike: in the fit without it, 4 zip codes have a
+    # premium above mu_theta with probability of at least 0.9 (5 in the fit with it ...)"
+    assert numbers["n_above_no_top"] >= 1
     # "Its estimate of the spread sigma_theta falls to 0.14": below the fit with 98070, and near the
     # moment (DerSimonian-Laird) estimate of the spread of the other zip codes' least-squares premiums
     assert numbers["sigma_theta_no_top"] < numbers["sigma_theta"]
@@ -281,6 +330,9 @@ def test_exercise_solutions(numbers):
     assert numbers["dollars_top"] > 0 and numbers["dollars_single"] > 0 and numbers["dollars_empty"] > 0
     # Ranking: Vashon is credibly below; few zip codes with 1-3 sales make either list; empty ones none.
     assert numbers["n_below"] >= 1 and numbers["n_above"] >= 1
+    # "The zip codes whose premium lies above it with probability of at least 0.9 have between 3 and 9
+    # waterfront sales": none of the ten-or-more group, for which the paragraph speaks
+    assert 1 <= numbers["min_sales_above"] <= numbers["max_sales_above"] < 10
     # "Some of them [zip codes other than 98070] sit above mu_theta with high posterior probability"
     assert numbers["top_below_mean"] > 0.9  # 98070 is not among those above
     assert numbers["n_above_few"] + numbers["n_below_few"] <= 2

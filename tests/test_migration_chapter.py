@@ -11,7 +11,7 @@ import re
 import pytest
 
 from chapters import ROOT, toc_files
-from published import KING_COUNTY, RADON
+from published import KING_COUNTY, RADON, TALK
 
 PAGE = ROOT / "chapters" / "migration.ipynb"
 CHAPTER = "migration"  # the shared `numbers` fixture (tests/conftest.py) reads its glued numbers
@@ -146,3 +146,16 @@ def test_the_page_s_other_sentences(numbers):
     assert "njobs" in numbers["njobs_error"]
     # "for a skewed posterior like that of sigma_beta the two [intervals] differ"
     assert numbers["interval_lower_gap"] > 0.01
+
+
+def test_the_talk_is_quoted_as_recorded():
+    # Every line of code this page's prose attributes to the talk is one that tests/published.py records
+    # from the talk (the sketch's code block says it is a sketch, not the talk's code).
+    nb = json.loads((ROOT / "chapters" / "migration.ipynb").read_text())
+    prose = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    prose = re.sub(r"```.*?```", "", prose, flags=re.S)  # code blocks: the sketch
+    quoted = [span for span in re.findall(r"`([^`]+)`", prose) if "=10e4" in span]
+    assert quoted, "the page quotes the talk's priors"
+    assert set(quoted) <= set(TALK["lines"]), set(quoted) - set(TALK["lines"])
+    # "10e4 is 10 x 10^4": the record's value
+    assert TALK["prior_sd"] == 10 * 10**4
