@@ -103,18 +103,17 @@ def normalise_label(label) -> str:
 
 def label_hint(unknown, known) -> str:
     """Why labels were not found, when a likely reason shows: spaces or case, or numbers against text."""
-    known = list(known)
-    by_key = {normalise_label(k): k for k in known}
-    near = [(u, by_key[normalise_label(u)]) for u in unknown if normalise_label(u) in by_key]
-    if near:
-        pairs = ", ".join(f"{u!r} is {k!r}" for u, k in near[:3])
-        return f" Labels must match exactly: {pairs} up to spaces or case."
+    known, unknown = list(known), list(unknown)
     text_known = all(isinstance(k, str) for k in known)
-    numbers_given = all(isinstance(u, numbers.Number) for u in unknown)
-    if text_known and numbers_given:
+    if text_known and all(isinstance(u, numbers.Number) for u in unknown):
         return (f" The labels given are numbers but the model's are text (e.g. {known[0]!r}): "
                 "pass the labels as text (.astype(str)), or, if these are integer codes, pass codes "
                 "where codes are expected.")
     if not text_known and all(isinstance(u, str) for u in unknown):
         return f" The labels given are text but the model's are not (e.g. {known[0]!r}): convert them."
+    by_key = {normalise_label(k): k for k in known}
+    near = [(u, by_key[normalise_label(u)]) for u in unknown if normalise_label(u) in by_key]
+    if near:
+        pairs = ", ".join(f"{u!r} is {k!r}" for u, k in near[:3])
+        return f" Labels must match exactly: {pairs} up to spaces or case."
     return ""

@@ -44,6 +44,7 @@ KING_COUNTY_COLUMNS = (
     "date", "price", "bedrooms", "bathrooms", "sqft_living", "sqft_lot", "floors",
     "waterfront", "view", "condition", "grade", "yr_built", "zipcode", "lat", "long",
 )  # fmt: skip
+KING_COUNTY_NUMERIC = tuple(c for c in KING_COUNTY_COLUMNS if c != "date")
 
 
 class DataError(ValueError):
@@ -364,13 +365,12 @@ def load_king_county(
 
     source = str(found)
     df = _read_csv(found, "King County sales")
-    _check_frame(df, KING_COUNTY_COLUMNS, source, "King County sales", numeric=KING_COUNTY_COLUMNS[1:])
+    _check_frame(df, KING_COUNTY_COLUMNS, source, "King County sales", numeric=KING_COUNTY_NUMERIC)
     _check_positive(df, ["price", "sqft_living", "sqft_lot"], source)
-    for column, allowed in [("waterfront", {0, 1})]:
-        bad = ~df[column].isin(allowed)
-        if bad.any():
-            raise DataError(f"{source}, column {column!r}: must be 0 or 1; line {_lines(bad)} hold "
-                            f"{sorted(df.loc[bad, column].unique())[:5]}.")
+    bad = ~df["waterfront"].isin([0, 1])
+    if bad.any():
+        raise DataError(f"{source}, column 'waterfront': must be 0 or 1 (a sale on the water or not); line "
+                        f"{_lines(bad)} hold {sorted(df.loc[bad, 'waterfront'].unique())[:5]}.")
     bad_zip = df["zipcode"] % 1 != 0
     if bad_zip.any():
         raise DataError(f"{source}, column 'zipcode': zip codes must be whole numbers such as 98178; "
@@ -380,8 +380,9 @@ def load_king_county(
 
     dates = pd.to_datetime(df["date"].astype(str).str[:8], format="%Y%m%d", errors="coerce")
     if dates.isna().any():
+        examples = df.loc[dates.isna(), "date"].head(3).tolist()
         raise DataError(f"{source}, column 'date': {int(dates.isna().sum())} dates are not of the form "
-                        f"20141013T000000 (line {_lines(dates.isna())}: {df.loc[dates.isna(), 'date'].head(3).tolist()}).")
+                        f"20141013T000000 (line {_lines(dates.isna())}: {examples}).")
     df["date"] = dates
     df["zipcode"] = df["zipcode"].astype("int64").astype(str)
     df["log_price"] = np.log(df["price"])

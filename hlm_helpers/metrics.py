@@ -51,7 +51,7 @@ def interval_coverage(observed, draws, prob: float = 0.9) -> float:
             hint = " Stack chain and draw first: da.stack(sample=('chain', 'draw')).transpose('sample', ...)."
         raise ValueError(f"draws must have shape (n_draws, {len(y)}), one column per observation; "
                          f"got {draws.shape}.{hint}")
-    needed = int(np.ceil(2 / (1 - prob)))
+    needed = int(np.ceil(2 / (1 - prob) - 1e-9))
     if len(draws) < needed:
         raise ValueError(f"a {prob:.0%} interval needs at least {needed} draws per observation; got "
                          f"{len(draws)}. With fewer, its ends are the extreme draws: sample more.")

@@ -59,11 +59,13 @@ def plot_group_fit(ax, x_data, y_data, x_grid, lines: dict, *, prob: float = CI_
     x_grid = as_array(x_grid, "x_grid")
     for scheme, da in lines.items():
         other = [d for d in getattr(da, "dims", ("?",)) if d not in ("chain", "draw")]
-        if not isinstance(da, xr.DataArray) or len(other) != 1 or da.sizes[other[0]] != len(x_grid):
+        if not isinstance(da, xr.DataArray) or len(other) != 1 or not {"chain", "draw"} <= set(da.dims):
             shown = da.dims if isinstance(da, xr.DataArray) else type(da).__name__
-            raise ValueError(f"lines[{scheme!r}] must be one group's line, dims (chain, draw, x) with "
-                             f"{len(x_grid)} values of x (one per x_grid); got {shown}. Select the group "
-                             "first, e.g. lines.sel(county='AITKIN') or .isel(county=0).")
+            raise ValueError(f"lines[{scheme!r}] must be one group's line, dims (chain, draw, x); got {shown}. "
+                             "Select the group first, e.g. lines.sel(county='AITKIN') or .isel(county=0).")
+        if da.sizes[other[0]] != len(x_grid):
+            raise ValueError(f"lines[{scheme!r}] has {da.sizes[other[0]]} values of x but x_grid has "
+                             f"{len(x_grid)}: evaluate the lines at x_grid (hlm.group_lines(..., x_grid, ...)).")
     if jitter is not None:
         x_data = x_data + jitter.uniform(-0.04, 0.04, size=len(x_data))
     ax.scatter(x_data, y_data, color=POOLING_COLORS["data"], s=18, alpha=0.7, zorder=3, label=data_label)

@@ -14,9 +14,8 @@ Three questions come up in every chapter, and each has one function here:
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
-
 import numbers
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -26,7 +25,9 @@ import xarray as xr
 from pytensor.compile.ops import TypeCastingOp
 from pytensor.graph.rewriting.utils import rewrite_graph
 from pytensor.graph.traversal import ancestors, applys_between
+from pytensor.tensor.basic import get_underlying_scalar_constant_value
 from pytensor.tensor.elemwise import DimShuffle, Elemwise
+from pytensor.tensor.exceptions import NotScalarConstantError
 from pytensor.tensor.subtensor import AdvancedSubtensor, Subtensor, get_idx_list
 
 from ._checks import as_array, as_names, label_hint, nonfinite
@@ -385,14 +386,26 @@ def _indexed_dim(model: pm.Model, indexed, axis: int) -> tuple[str | None, int |
     name = indexed.name
     dims = model.named_vars_to_dims.get(name) if model.named_vars.get(name) is indexed else None
     dim = dims[axis] if dims and axis < len(dims) else None
-    if dim is None:  # an expression such as (mu + sigma * z)[idx]: its length in the model's terms
-        length = rewrite_graph(indexed.shape[axis], include=("canonicalize", "ShapeOpt"))
-        dim = next((d for d, v in model.dim_lengths.items() if v is _container_of(length, {v})), None)
+    if dim is not None:
+        return dim, _length(model.dim_lengths[dim])
+    # an expression such as (mu + sigma * z)[idx]: its length, in the model's terms if it can be
+    length = rewrite_graph(indexed.shape[axis], include=("canonicalize", "ShapeOpt"))
+    dim = next((d for d, v in model.dim_lengths.items() if v is _container_of(length, {v})), None)
+    return dim, _length(model.dim_lengths[dim] if dim else length)
+
+
+def _length(var) -> int | None:
+    """The value of a length: a shared dimension length, a constant, or else computed."""
+    if hasattr(var, "get_value"):
+        return int(var.get_value())
     try:
-        size = int((model.dim_lengths[dim] if dim else indexed.shape[axis]).eval())
+        return int(get_underlying_scalar_constant_value(var))
+    except NotScalarConstantError:
+        pass
+    try:
+        return int(var.eval())
     except Exception:  # a length that needs the values of the model's variables: not checked
-        size = None
-    return dim, size
+        return None
 
 
 def _index_dims(model: pm.Model) -> dict[str, tuple[str | None, int | None]]:
@@ -512,7 +525,7 @@ def _check_new_data(model: pm.Model, data, *, coords=None, needed=None, set_coor
             raise ValueError(f"the new data disagree on the length of {key!r}: {detail}. Give every container "
                              "one value per new row.")
         size = next(iter(sizes.values()))
-        current = int(model.dim_lengths[key].eval()) if key in model.dim_lengths else None
+        current = _length(model.dim_lengths[key]) if key in model.dim_lengths else None
         if key in fixed and size != current:
             raise ValueError(f"the model's parameters run over {current} {key}s, so new data cannot have "
                              f"{size} along {key!r}. Build the model on data with those {key}s and fit it.")
