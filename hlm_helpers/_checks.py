@@ -25,8 +25,9 @@ def nonfinite(values: np.ndarray) -> str | None:
     return f"{' and '.join(parts)} value(s) (first at position {where})"
 
 
-def as_array(values, name: str, *, ndim: int | None = 1, scalar_ok: bool = False) -> np.ndarray:
-    """``values`` as a float array: numbers only, ``ndim`` dimensions, not empty, finite."""
+def as_array(values, name: str, *, vector: bool = True, scalar_ok: bool = False) -> np.ndarray:
+    """``values`` as a float array: numbers only, one-dimensional (any shape unless ``vector``; a
+    single number too if ``scalar_ok``), not empty, finite."""
     try:
         array = np.asarray(values, dtype=float)
     except (TypeError, ValueError) as err:
@@ -34,9 +35,9 @@ def as_array(values, name: str, *, ndim: int | None = 1, scalar_ok: bool = False
                         "numeric one.") from None
     if scalar_ok and array.ndim == 0:
         array = array[None]
-    if ndim is not None and array.ndim != ndim:
-        raise ValueError(f"{name} must be {ndim}-dimensional (one-dimensional for one value per row); "
-                         f"got shape {array.shape}. Pass a single column, e.g. df['x'], not df[['x']].")
+    if vector and array.ndim != 1:
+        raise ValueError(f"{name} must be one-dimensional, one value per row; got shape {array.shape}. "
+                         "Pass a single column, e.g. df['x'], not df[['x']].")
     if array.size == 0:
         raise ValueError(f"{name} is empty: no values to use. Check the selection that made it.")
     problem = nonfinite(array)

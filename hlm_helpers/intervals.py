@@ -51,12 +51,12 @@ def interval(draws, prob: float = CI_PROB, dims=("chain", "draw")):
         if not over:
             raise ValueError(f"draws has dims {draws.dims}, none of {dims}: name the dims of the draws, "
                              f"e.g. dims={draws.dims[:1]} for draws stacked into one dim.")
-        as_array(draws.values, "draws", ndim=None)  # finite, not empty
+        as_array(draws.values, "draws", vector=False)  # finite, not empty
         ends = draws.quantile(q, dim=over)
         lo, hi = ends.isel(quantile=0, drop=True), ends.isel(quantile=1, drop=True)
         if lo.ndim == 0:
             return float(lo), float(hi)
         return lo, hi
-    values = as_array(draws, "draws", ndim=None).ravel()
+    values = as_array(draws, "draws", vector=False).ravel()
     lo, hi = np.quantile(values, q)
     return float(lo), float(hi)

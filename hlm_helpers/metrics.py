@@ -42,7 +42,7 @@ def interval_coverage(observed, draws, prob: float = 0.9) -> float:
     """
     prob = as_prob(prob)
     y = as_array(observed, "observed")
-    draws = as_array(draws, "draws", ndim=None)
+    draws = as_array(draws, "draws", vector=False)
     if draws.ndim != 2 or draws.shape[1] != len(y):
         hint = ""
         if draws.ndim == 2 and draws.shape[0] == len(y):

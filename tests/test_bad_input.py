@@ -357,7 +357,7 @@ def test_a_single_intercept_name_no_longer_drops_the_spread():
     (dict(intercept=None), TypeError, r"intercept must be \(mean, sd\)"),
     (dict(x=[np.inf]), ValueError, r"x has 1 infinite value"),
     (dict(x=[]), ValueError, "x is empty"),
-    (dict(x=[[0.0, 1.0]]), ValueError, "x must be 1-dimensional"),
+    (dict(x=[[0.0, 1.0]]), ValueError, r"x must be one-dimensional, one value per row; got shape \(1, 2\)"),
 ])
 def test_predict_new_group_bad_arguments(kwargs, error, message):
     idata = _population()
