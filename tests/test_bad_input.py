@@ -3,7 +3,7 @@ error that says what is wrong, in which input, and what to do; none returns a nu
 input it should have refused. Fits are built by hand (no sampling), so the file runs in seconds."""
 
 import arviz as az
-import matplotlib
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pymc as pm
@@ -14,9 +14,6 @@ import hlm_helpers as hlm
 from hlm_helpers import data as data_module
 from hlm_helpers.models import radon_hierarchical
 from test_data import _small_sales
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
 
 # ArviZ's R-hat of a constant (the cases below that have one) divides 0 by 0
 pytestmark = pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning",
