@@ -7,6 +7,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from ._checks import as_names, as_number, nonfinite
+
 __all__ = ["ConvergenceError", "check_convergence", "convergence_table", "passes_convergence_check"]
 
 
@@ -44,6 +46,7 @@ def convergence_table(idata, var_names=None) -> pd.DataFrame:
         and ``ess_tail`` (min over elements, whole draws).
     """
     posterior = _posterior(idata)
+    var_names = as_names(var_names, "var_names")
     if var_names is None:
         # nutpie also stores the unconstrained copies (``sigma_log__``); they add nothing.
         var_names = [v for v in posterior.data_vars if not str(v).endswith("__")]
@@ -52,16 +55,37 @@ def convergence_table(idata, var_names=None) -> pd.DataFrame:
         raise KeyError(f"No variable(s) {unknown} in the posterior; it has {list(posterior.data_vars)}.")
     if posterior.sizes.get("chain", 1) < 2:
         raise ValueError("R-hat needs at least 2 chains: sample with chains>=2.")
+    if posterior.sizes.get("draw", 0) < 4:
+        raise ValueError(f"R-hat needs at least 4 draws per chain; the fit has {posterior.sizes.get('draw', 0)}: "
+                         "sample with more draws.")
     subset = posterior[var_names]
+    invalid = {v: nonfinite(subset[v].values) for v in var_names}
+    invalid = {v: problem for v, problem in invalid.items() if problem}
+    if invalid:
+        raise ConvergenceError(
+            "The fit did not pass the convergence check: draws that are not numbers:\n  - "
+            + "\n  - ".join(f"{v}: {problem}" for v, problem in invalid.items())
+            + "\nDo not read this posterior. Find where the model computes them (a log or a division "
+            "of a value that can reach 0, a variance that can be negative) and fix the model or its data."
+        )
     r_hat = az.rhat(subset)
     ess_bulk = az.ess(subset, method="bulk")
     ess_tail = az.ess(subset, method="tail")
     rows = {}
     for v in var_names:
+        # An element whose draws are all one value (the diagonal of a correlation matrix) has no
+        # R-hat; it is left out. A variable that is constant throughout has none at all: NaN.
+        values = subset[v].transpose("chain", "draw", ...).values
+        varies = (values != values[:1, :1]).any(axis=(0, 1))
+        if not varies.any():
+            rows[v] = {"r_hat": np.nan, "ess_bulk": np.nan, "ess_tail": np.nan}
+            continue
+        r, bulk, tail = (np.asarray(stat[v].values)[varies] for stat in (r_hat, ess_bulk, ess_tail))
+        # A NaN among elements that vary (chains each stuck at its own value) fails; it does not pass.
         rows[v] = {
-            "r_hat": round(float(np.nanmax(r_hat[v].values)), 3),
-            "ess_bulk": int(np.nanmin(ess_bulk[v].values)),
-            "ess_tail": int(np.nanmin(ess_tail[v].values)),
+            "r_hat": round(float(np.max(np.where(np.isnan(r), np.inf, r))), 3),
+            "ess_bulk": int(np.min(np.where(np.isfinite(bulk), bulk, 0))),
+            "ess_tail": int(np.min(np.where(np.isfinite(tail), tail, 0))),
         }
     return pd.DataFrame.from_dict(rows, orient="index")
 
@@ -97,16 +121,21 @@ def check_convergence(
     pandas.DataFrame
         The :func:`convergence_table` of the fit, when it passes.
     """
+    for name, value in [("r_hat_max", r_hat_max), ("ess_bulk_min", ess_bulk_min), ("ess_tail_min", ess_tail_min)]:
+        as_number(value, name, low=1 if name == "r_hat_max" else 0)
+    as_number(max_divergences, "max_divergences", low=0, integer=True)
     table = convergence_table(idata, var_names)
     problems = []
-    bad = table[table["r_hat"] > r_hat_max]
-    for name, row in bad.iterrows():
-        problems.append(f"{name}: R-hat {row.r_hat:.3f} > {r_hat_max}")
-    bad = table[table["ess_bulk"] < ess_bulk_min]
-    for name, row in bad.iterrows():
+    for name in table.index[table["r_hat"].isna()]:
+        problems.append(f"{name}: R-hat undefined, every draw is the same value (a sampler that never moved; "
+                        "or a constant, which var_names can leave out)")
+    table_defined = table[table["r_hat"].notna()]
+    for name, row in table_defined[table_defined["r_hat"] > r_hat_max].iterrows():
+        shown = f"{row.r_hat:.3f}" if row.r_hat < 1000 else f"{row.r_hat:.3g} (chains stuck, each at its own value)"
+        problems.append(f"{name}: R-hat {shown} > {r_hat_max}")
+    for name, row in table_defined[table_defined["ess_bulk"] < ess_bulk_min].iterrows():
         problems.append(f"{name}: bulk ESS {row.ess_bulk:.0f} < {ess_bulk_min}")
-    bad = table[table["ess_tail"] < ess_tail_min]
-    for name, row in bad.iterrows():
+    for name, row in table_defined[table_defined["ess_tail"] < ess_tail_min].iterrows():
         problems.append(f"{name}: tail ESS {row.ess_tail:.0f} < {ess_tail_min}")
     n_div = count_divergences(idata)
     if n_div > max_divergences:
@@ -150,6 +179,8 @@ def passes_convergence_check(idata, var_names=None, **thresholds) -> bool:
 
 def count_divergences(idata) -> int:
     """Number of divergent transitions over all chains (0 if the fit recorded none)."""
+    if not isinstance(idata, xr.DataTree):
+        raise TypeError(f"count_divergences needs the DataTree returned by pm.sample(); got {type(idata).__name__}.")
     if "sample_stats" not in idata.children or "diverging" not in idata["sample_stats"].data_vars:
         return 0
     return int(idata["sample_stats"]["diverging"].sum())

@@ -17,6 +17,8 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
+from ._checks import as_array, as_prob
+
 __all__ = ["CI_KIND", "CI_PROB", "interval"]
 
 #: The kind of every credible interval in the course (ArviZ's ``ci_kind``).
@@ -31,7 +33,8 @@ def interval(draws, prob: float = CI_PROB, dims=("chain", "draw")):
     Parameters
     ----------
     draws : xarray.DataArray or array-like
-        Posterior draws. A DataArray is reduced over ``dims``; an array over all its values.
+        Posterior draws, finite. A DataArray is reduced over ``dims`` (those of them it has, at
+        least one); an array over all its values.
     prob : float
         Probability inside the interval (the course's :data:`CI_PROB` by default).
 
@@ -40,17 +43,20 @@ def interval(draws, prob: float = CI_PROB, dims=("chain", "draw")):
     (lower, upper)
         Floats for a scalar quantity, or DataArrays over the remaining dimensions.
     """
-    if not 0 < prob < 1:
-        raise ValueError(f"prob must lie strictly between 0 and 1; got {prob}.")
+    prob = as_prob(prob)
     q = [(1 - prob) / 2, (1 + prob) / 2]
     if isinstance(draws, xr.DataArray):
-        ends = draws.quantile(q, dim=[d for d in dims if d in draws.dims])
+        dims = (dims,) if isinstance(dims, str) else tuple(dims)
+        over = [d for d in dims if d in draws.dims]
+        if not over:
+            raise ValueError(f"draws has dims {draws.dims}, none of {dims}: name the dims of the draws, "
+                             f"e.g. dims={draws.dims[:1]} for draws stacked into one dim.")
+        as_array(draws.values, "draws", vector=False)  # finite, not empty
+        ends = draws.quantile(q, dim=over)
         lo, hi = ends.isel(quantile=0, drop=True), ends.isel(quantile=1, drop=True)
         if lo.ndim == 0:
             return float(lo), float(hi)
         return lo, hi
-    values = np.asarray(draws, dtype=float).ravel()
-    if np.isnan(values).any():
-        raise ValueError("draws contain NaN; an interval needs complete draws.")
+    values = as_array(draws, "draws", vector=False).ravel()
     lo, hi = np.quantile(values, q)
     return float(lo), float(hi)

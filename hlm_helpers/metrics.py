@@ -4,18 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._checks import as_array, as_prob, same_index
+
 __all__ = ["interval_coverage", "rmsd"]
-
-
-def _as_1d(values, name: str) -> np.ndarray:
-    arr = np.asarray(values, dtype=float)
-    if arr.ndim != 1:
-        raise ValueError(f"{name} must be one-dimensional; got shape {arr.shape}.")
-    if len(arr) == 0:
-        raise ValueError(f"{name} is empty.")
-    if np.isnan(arr).any():
-        raise ValueError(f"{name} has {int(np.isnan(arr).sum())} NaN value(s); drop or fill them first.")
-    return arr
 
 
 def rmsd(observed, predicted) -> float:
@@ -24,12 +15,14 @@ def rmsd(observed, predicted) -> float:
     Parameters
     ----------
     observed, predicted : array-like, 1-D, same length
-        Observations and point predictions (for example posterior predictive means).
+        Observations and point predictions (for example posterior predictive means). Two pandas
+        Series must have the same index (rows in the same order).
     """
-    y = _as_1d(observed, "observed")
-    yhat = _as_1d(predicted, "predicted")
+    y = as_array(observed, "observed")
+    yhat = as_array(predicted, "predicted")
     if y.shape != yhat.shape:
         raise ValueError(f"observed has {len(y)} values but predicted has {len(yhat)}.")
+    same_index(observed, predicted, ("observed", "predicted"))
     return float(np.sqrt(np.mean((y - yhat) ** 2)))
 
 
@@ -41,15 +34,26 @@ def interval_coverage(observed, draws, prob: float = 0.9) -> float:
     observed : array-like, shape (n,)
         Observations.
     draws : array-like, shape (n_draws, n)
-        Predictive draws; chains flattened into the first axis.
+        Predictive draws; chains flattened into the first axis. Finite, and at least
+        ``2 / (1 - prob)`` of them (20 for a 90% interval), so that the interval's ends are not
+        the extreme draws.
     prob : float
         Mass of the central interval, between 0 and 1.
     """
-    if not 0 < prob < 1:
-        raise ValueError(f"prob must be between 0 and 1; got {prob}.")
-    y = _as_1d(observed, "observed")
-    draws = np.asarray(draws, dtype=float)
+    prob = as_prob(prob)
+    y = as_array(observed, "observed")
+    draws = as_array(draws, "draws", vector=False)
     if draws.ndim != 2 or draws.shape[1] != len(y):
-        raise ValueError(f"draws must have shape (n_draws, {len(y)}); got {draws.shape}.")
+        hint = ""
+        if draws.ndim == 2 and draws.shape[0] == len(y):
+            hint = " It looks transposed: pass draws.T."
+        elif draws.ndim == 3:
+            hint = " Stack chain and draw first: da.stack(sample=('chain', 'draw')).transpose('sample', ...)."
+        raise ValueError(f"draws must have shape (n_draws, {len(y)}), one column per observation; "
+                         f"got {draws.shape}.{hint}")
+    needed = int(np.ceil(2 / (1 - prob) - 1e-9))
+    if len(draws) < needed:
+        raise ValueError(f"a {prob:.0%} interval needs at least {needed} draws per observation; got "
+                         f"{len(draws)}. With fewer, its ends are the extreme draws: sample more.")
     lo, hi = np.quantile(draws, [(1 - prob) / 2, (1 + prob) / 2], axis=0)
     return float(np.mean((y >= lo) & (y <= hi)))

@@ -7,21 +7,29 @@ Both are varying-intercept, varying-slope regressions; each can be written centr
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pymc as pm
 
-from .data import DataError
+from .data import DataError, _check_groups
 
 __all__ = ["radon_hierarchical", "seattle_varying_slope"]
 
 
 def _require(df: pd.DataFrame, columns: list[str], how: str) -> None:
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"the model is built from a pandas DataFrame; got {type(df).__name__}. {how.capitalize()}")
     missing = [c for c in columns if c not in df.columns]
     if missing:
         raise DataError(f"the data frame lacks the column(s) {missing}; {how}")
     bad = [c for c in columns if df[c].isna().any()]
     if bad:
         raise DataError(f"the column(s) {bad} contain missing values; drop or fill those rows first.")
+    _check_groups(df, columns[0], "the model")
+    infinite = [c for c in columns[2:] if not np.isfinite(pd.to_numeric(df[c], errors="coerce")).all()]
+    if infinite:
+        raise DataError(f"the column(s) {infinite} contain values that are not finite numbers (text, inf): "
+                        "a log of 0 or of a negative number? Drop or repair those rows first.")
 
 
 def _varying_slope(df: pd.DataFrame, group: str, x: str, y: str, priors: dict, centred: bool) -> pm.Model:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
+from ._checks import as_array, as_prob
 from .intervals import CI_PROB
 
 __all__ = ["POOLING_COLORS", "POOLING_LABELS", "model_graph", "plot_group_fit", "plot_shrinkage"]
@@ -51,7 +52,20 @@ def plot_group_fit(ax, x_data, y_data, x_grid, lines: dict, *, prob: float = CI_
     data_label : str
         Legend label of the points.
     """
+    prob = as_prob(prob)
     x_data = np.asarray(x_data, dtype=float)
+    if len(x_data) != len(y_data):
+        raise ValueError(f"x_data has {len(x_data)} values but y_data has {len(y_data)}: pass the same rows.")
+    x_grid = as_array(x_grid, "x_grid")
+    for scheme, da in lines.items():
+        other = [d for d in getattr(da, "dims", ("?",)) if d not in ("chain", "draw")]
+        if not isinstance(da, xr.DataArray) or len(other) != 1 or not {"chain", "draw"} <= set(da.dims):
+            shown = da.dims if isinstance(da, xr.DataArray) else type(da).__name__
+            raise ValueError(f"lines[{scheme!r}] must be one group's line, dims (chain, draw, x); got {shown}. "
+                             "Select the group first, e.g. lines.sel(county='AITKIN') or .isel(county=0).")
+        if da.sizes[other[0]] != len(x_grid):
+            raise ValueError(f"lines[{scheme!r}] has {da.sizes[other[0]]} values of x but x_grid has "
+                             f"{len(x_grid)}: evaluate the lines at x_grid (hlm.group_lines(..., x_grid, ...)).")
     if jitter is not None:
         x_data = x_data + jitter.uniform(-0.04, 0.04, size=len(x_data))
     ax.scatter(x_data, y_data, color=POOLING_COLORS["data"], s=18, alpha=0.7, zorder=3, label=data_label)
@@ -82,7 +96,15 @@ def plot_shrinkage(ax, group_size, estimates: dict, *, reference=None, reference
         Draw a thin segment from one scheme's estimate to another's for each group, to show
         how far each moved.
     """
-    n = np.asarray(group_size, dtype=float)
+    n = as_array(group_size, "group_size")
+    for scheme, est in estimates.items():
+        size = np.size(est)
+        if size != 1 and size != len(n):
+            raise ValueError(f"estimates[{scheme!r}] has {size} values for {len(n)} groups: give one per group, "
+                             "in the order of group_size (or a single number for a pooled estimate).")
+    if log_x and (n <= 0).any():
+        raise ValueError("group_size has values <= 0, which a log axis cannot show: pass log_x=False, or add 1 "
+                         "(and say so in the axis label).")
     rng = np.random.default_rng(0)  # fixed jitter, only to separate groups of equal size
     xj = n * np.exp(rng.uniform(-0.06, 0.06, len(n))) if log_x else n + rng.uniform(-0.2, 0.2, len(n))
     if connect and all(k in estimates for k in connect):

@@ -27,6 +27,8 @@ from collections.abc import Mapping
 import numpy as np
 import pymc as pm
 
+from .predict import _check_new_data
+
 __all__ = ["CompiledModel"]
 
 
@@ -43,35 +45,12 @@ class CompiledModel:
         # As pm.sample(nuts_sampler="nutpie") compiles it (PyTensor's Numba backend).
         self.compiled = nutpie.compile_pymc_model(model, backend="numba")
         self.compile_seconds = time.perf_counter() - start
-        self._dims = {v.name: tuple(model.named_vars_to_dims.get(v.name, ())) for v in model.data_vars}
-        self._shapes = {v.name: v.get_value().shape for v in model.data_vars}
 
     def _check(self, data: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
-        """The new values, checked: known containers, same number of dimensions, no NaN, and every
-        container that shares a dimension with a replaced one replaced too, at the same length."""
-        unknown = sorted(set(data) - set(self._dims))
-        if unknown:
-            raise KeyError(f"{unknown} are not pm.Data containers of the model; it has {sorted(self._dims)}.")
-        new = {}
-        for name, values in data.items():
-            array = np.asarray(values)
-            if array.ndim != len(self._shapes[name]):
-                raise ValueError(f"{name!r} has {array.ndim} dimensions; the model's has {len(self._shapes[name])}.")
-            if array.dtype.kind == "f" and np.isnan(array).any():
-                raise ValueError(f"{name!r} contains NaN: drop or fill those rows before refitting.")
-            new[name] = array
-        lengths: dict[str, set] = {}
-        for name, array in new.items():
-            for dim, size in zip(self._dims[name], array.shape):
-                lengths.setdefault(dim, set()).add(size)
-        for dim, sizes in lengths.items():
-            if len(sizes) > 1:
-                raise ValueError(f"the new data disagree on the length of {dim!r}: {sorted(sizes)}.")
-            missing = sorted(n for n, dims in self._dims.items() if dim in dims and n not in new)
-            if missing:
-                raise ValueError(f"new values for {dim!r} need new values for {missing} too "
-                                 f"(they share the dimension {dim!r}).")
-        return new
+        """The new values, checked as predict_rows checks them (known containers, numbers of the right
+        dimensions, finite, group codes within the groups or labels encoded), and every container that
+        shares a dimension with a replaced one replaced too, at the same length."""
+        return _check_new_data(self.model, data, set_coords=False)
 
     def sample(self, data: Mapping[str, np.ndarray] | None = None, *, draws: int = 1000, tune: int = 1000,
                chains: int = 4, cores: int | None = None, random_seed=None, target_accept: float | None = None,

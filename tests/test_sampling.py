@@ -70,6 +70,9 @@ def test_a_refit_leaves_the_model_s_own_fit_unchanged(data, compiled):
     ({"x": np.zeros(30), "group_idx": np.zeros(30, int), "y_obs": np.zeros(29)}, "disagree on the length"),
     ({"x": np.full(30, np.nan), "group_idx": np.zeros(30, int), "y_obs": np.zeros(30)}, "contains NaN"),
     ({"x": np.zeros((30, 2)), "group_idx": np.zeros(30, int), "y_obs": np.zeros(30)}, "has 2 dimensions"),
+    # issue 19: a code of -1 refitted the last group's intercept to those rows, without a word
+    ({"x": np.zeros(30), "group_idx": np.full(30, -1), "y_obs": np.zeros(30)}, "(-1 is pandas' code for a label"),
+    ({"x": np.zeros(30), "group_idx": np.zeros(30, int), "y_obs": np.full(30, np.inf)}, "30 infinite value(s)"),
 ])
 def test_bad_new_data_are_refused_with_what_is_wrong(compiled, bad, message):
     with pytest.raises((KeyError, ValueError)) as error:
