@@ -282,6 +282,9 @@ WIECKI_ELBERS = {
     "rmsd_individual": Published(0.13, None, "Wiecki & Elbers 2014: RMSD of the individual regressions 0.13"),
     "rmsd_hierarchical": Published(0.08, None, "Wiecki & Elbers 2014: RMSD of the hierarchical model 0.08"),
     "prior_sd": 1.0,  # the post's N(0, 1) priors on each county's intercept and slope
+    # the post's HalfCauchy(beta=1) on the county spreads and the residual spread (its hierarchical
+    # model, as chapters/migration.ipynb quotes it; its separate regressions' residual spread too)
+    "half_cauchy_scale": 1.0,
 }
 
 

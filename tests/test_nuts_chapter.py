@@ -6,12 +6,16 @@ committed benchmark files say what the chapter says they say.
 """
 
 
+import itertools
+import math
+
+import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
 
 from chapters import ROOT
-from published import KING_COUNTY, RADON, binomial_plausible, chi2_below
+from published import GELMAN_HILL, KING_COUNTY, RADON, binomial_plausible, chi2_below
 
 NUTS = ROOT / "chapters" / "nuts.ipynb"
 CHAPTER = "nuts"  # the shared `numbers` fixture (tests/conftest.py) reads its glued numbers
@@ -27,6 +31,8 @@ NOT_ASSERTED = {
     "bench_date": "timing: the benchmark's date",
     "loop_machine": "label: the county-loop benchmark machine's description",
     "loop_date": "timing: the county-loop benchmark's date",
+    "posteriors_machine": "label: the machine of the benchmark's posterior fits",
+    "posteriors_date": "timing: the date of the benchmark's posterior fits",
 }
 
 PLANTED = [
@@ -79,6 +85,22 @@ def test_step_size_stability(numbers):
 
 def test_path_length_has_an_interior_optimum(numbers):
     assert numbers["best_length"] not in (2, 80)
+    best, half, twice = numbers["best_length"], numbers["half_length"], numbers["twice_length"]
+    assert (half, twice) == (best / 2, 2 * best)  # the lengths either side, on the chapter's grid
+    # "half or twice as many do worse", twice far worse: a collapse
+    assert numbers["half_ess_per_gradient"] < numbers["best_ess_per_gradient"]
+    assert numbers["twice_ess_per_gradient"] < 0.1 * numbers["best_ess_per_gradient"]
+    # the resonance: along the ridge's long direction (sd sqrt(1 + rho)) a trajectory is a harmonic
+    # oscillation of period 2 pi sqrt(1 + rho); twice the best length lasts about one period, the best
+    # about half of one
+    period = 2 * math.pi * math.sqrt(1 + RHO)
+    assert numbers["long_period"] == pytest.approx(period, rel=1e-9)
+    assert numbers["twice_time"] == pytest.approx(period, rel=0.15)
+    assert numbers["best_time"] == pytest.approx(period / 2, rel=0.15)
+    assert numbers["twice_time"] == pytest.approx(2 * numbers["best_time"], rel=1e-9)
+    # "successive draws are anti-correlated and worth more than independent ones"
+    assert numbers["best_ess_per_draw"] == pytest.approx(numbers["best_ess_per_gradient"] * best, rel=1e-9)
+    assert numbers["best_ess_per_draw"] > 1
 
 
 def test_pymc_warmup_tunes_to_target(numbers):
@@ -131,6 +153,11 @@ def test_radon_prefers_non_centred(numbers):
     assert numbers["radon_median_homes"] <= 5 < RADON["n_homes"] / RADON["n_counties"]
     assert numbers["radon_div_non_centred"] == 0
     assert numbers["radon_bfmi_centred"] < 0.3 < numbers["radon_bfmi_non_centred"]
+    # the last exercise's n*: the spreads agree with Gelman & Hill's 13.1 fit, and n* with them
+    assert numbers["radon_sigma"] == pytest.approx(GELMAN_HILL["vivs_sigma"].value, abs=0.03)
+    assert numbers["radon_sigma_alpha"] == pytest.approx(GELMAN_HILL["vivs_sigma_alpha"].value, abs=0.05)
+    assert numbers["radon_n_star"] == pytest.approx(
+        (numbers["radon_sigma"] / numbers["radon_sigma_alpha"]) ** 2, rel=0.15)
     assert numbers["radon_ess_non_centred"] > 3 * numbers["radon_ess_centred"]
 
 
@@ -143,8 +170,9 @@ def test_seattle_prefers_centred(numbers):
     assert numbers["seattle_rhat_non_centred"] > 1.01
     # "the centred form wins" per second too
     assert numbers["seattle_ess_per_s_centred"] > 10 * numbers["seattle_ess_per_s_non_centred"]
-    # "every zip code has at least 50 sales"
+    # "every zip code has at least 50 sales"; "all 70 z_j"
     assert numbers["seattle_min_sales"] == KING_COUNTY["min_zip_sales"]
+    assert numbers["seattle_zips"] == KING_COUNTY["n_zips"]
 
 
 SAMPLERS = ("pymc", "pymc-2cores", "nutpie", "numpyro")
@@ -169,12 +197,17 @@ def test_benchmark_claims(numbers):
     for cache in ("warm", "cold"):
         assert numbers[f"fastest_radon_speedup_{cache}"] == pytest.approx(
             radon[cache]["pymc"] / radon[cache][fastest], rel=1e-6)
-    assert numbers["radon_goal_warm"] == ("meets" if radon["warm"][fastest] < 10 else "misses")
-    assert numbers["radon_goal_cold"] == ("meets" if radon["cold"].min() < 10 else "misses")
+    # the course's internal run-time target is not the reader's business
+    assert not any(name.startswith("radon_goal") for name in numbers)
     assert numbers["fastest_cold_radon_cold"] == pytest.approx(radon["cold"].min(), abs=0.01)
     # the samplers the prose names are the benchmark's fastest
     assert numbers["fastest_radon"] == SAMPLER_LABELS[fastest]
     assert numbers["fastest_radon_cold_sampler"] == SAMPLER_LABELS[radon["cold"].idxmin()]
+    # "... is the fastest from a cold cache too, ... with NumPyro close behind": second, within 10%
+    assert numbers["fastest_radon_cold_sampler"] == numbers["fastest_radon"]
+    assert numbers["numpyro_radon_cold"] == pytest.approx(radon["cold"]["numpyro"], abs=0.01)
+    assert radon["cold"].sort_values().index[1] == "numpyro"
+    assert numbers["numpyro_radon_cold"] < 1.1 * numbers["fastest_cold_radon_cold"]
     for cache in ("warm", "cold"):
         assert numbers[f"pymc_radon_{cache}"] == pytest.approx(radon[cache]["pymc"], abs=0.01)
     # "With cores=2 it took ... warm": faster than one core
@@ -200,7 +233,6 @@ def test_benchmark_claims(numbers):
               & (runs["divergences"] == 0))
     assert numbers["radon_runs_passing"] == passes[runs["model"] == "radon"].sum()
     assert passes[runs["model"] == "seattle"].all()
-    assert numbers["largest_gap_sd"] < 0.3
     assert numbers["loop_ratio"] > 5
     # the county loop: 85 fits (one per county) of 4 chains x 1,000 draws, against one fit
     loop = pd.read_csv(RESULTS / "county_loop.csv").set_index("how")
@@ -212,6 +244,86 @@ def test_benchmark_claims(numbers):
     # "both diverge, the vectorised fit far more often per draw"
     assert numbers["loop_divergences"] > 0 and numbers["vectorised_divergences"] > 0
     assert numbers["vectorised_divergent_share"] > 2 * numbers["loop_divergent_share"]
+
+
+def test_effective_draws_per_second(numbers):
+    # The chapter's ESS per second: the median smallest bulk ESS over a cell's runs (cold and warm)
+    # over the median wall time of the cache's runs, from samplers.csv
+    runs = pd.read_csv(RESULTS / "samplers.csv")
+    radon = runs[runs["model"] == "radon"]
+    ess = radon.groupby("sampler")["ess_bulk_min"].median()
+    rates = {cache: ess / radon[radon["cache"] == cache].groupby("sampler")["wall_s"].median()
+             for cache in ("warm", "cold")}
+    # "nutpie's radon fits have the smallest bulk ESS of the four (a median of ..., against at least ...)"
+    assert ess.idxmin() == "nutpie"
+    assert numbers["radon_ess_nutpie"] == ess["nutpie"]
+    assert numbers["radon_ess_others_min"] == ess.drop("nutpie").min()
+    for cache, rate in rates.items():
+        assert numbers[f"radon_ess_s_best_{cache}"] == SAMPLER_LABELS[rate.idxmax()]
+        assert numbers[f"radon_ess_s_max_{cache}"] == pytest.approx(rate.max(), rel=1e-6)
+        assert numbers[f"radon_ess_s_min_{cache}"] == pytest.approx(rate.min(), rel=1e-6)
+        for sampler in ("nutpie", "numpyro"):
+            assert numbers[f"radon_ess_s_{sampler}_{cache}"] == pytest.approx(rate[sampler], rel=1e-6)
+        # "so in effective draws per second it does not lead"
+        assert rate.idxmax() != "nutpie"
+    # "with a cold cache NumPyro gives the most" (the glued name is the table's), well ahead of nutpie
+    assert rates["cold"].idxmax() == "numpyro"
+    assert rates["cold"]["numpyro"] > 1.2 * rates["cold"]["nutpie"]
+    # "No sampler is best on every measure": the shortest wall time is not the most ESS per second
+    assert numbers["fastest_radon"] != numbers["radon_ess_s_best_warm"]
+    # "a ranking ... that turns on a few percent, such as nutpie's against NumPyro's with a warm cache, is
+    # not settled by these runs": the two rates lie closer than the runs' spread of ESS
+    gap = abs(rates["warm"]["nutpie"] / rates["warm"]["numpyro"] - 1)
+    assert gap < 0.05 < numbers["ess_run_spread"]
+    # the spread of the runs of one cell, relative to their median, largest over cells
+    cells = runs.groupby(["model", "sampler", "cache"])
+    for column, key in [("wall_s", "wall"), ("ess_bulk_min", "ess")]:
+        spread = ((cells[column].max() - cells[column].min()) / cells[column].median()).max()
+        assert numbers[f"{key}_run_spread"] == pytest.approx(spread, rel=1e-9)
+    # "agree on wall time within ..., but their smallest bulk ESS differs by up to ..."
+    assert numbers["wall_run_spread"] < 0.1 < numbers["ess_run_spread"]
+    # Seattle: the most and the fewest effective draws per second, warm; NumPyro's sampling time there
+    seattle = runs[runs["model"] == "seattle"]
+    per_s = (seattle.groupby("sampler")["ess_bulk_min"].median()
+             / seattle[seattle["cache"] == "warm"].groupby("sampler")["wall_s"].median())
+    assert numbers["slowest_seattle"] == SAMPLER_LABELS[per_s.idxmin()] == "NumPyro"
+    assert numbers["seattle_numpyro_sampling"] == pytest.approx(
+        seattle[seattle["sampler"] == "numpyro"]["sampling_s"].median(), abs=0.01)
+
+
+def test_samplers_agree_within_monte_carlo_error(numbers):
+    # From benchmarks/results/sampler_posteriors.csv (benchmarks/samplers.py --only posteriors): each
+    # pair of the three samplers (PyMC's NUTS with cores=2 makes the draws of one core), each parameter
+    posteriors = pd.read_csv(RESULTS / "sampler_posteriors.csv")
+    one, two = (posteriors[posteriors["sampler"] == s].set_index(["model", "parameter"])[["mean", "sd", "mcse_mean"]]
+                for s in ("pymc", "pymc-2cores"))
+    assert one.equals(two) and numbers["same_posteriors_cores"] is True
+    compared = posteriors[posteriors["sampler"] != "pymc-2cores"]
+    z, in_sd = [], []
+    for _, group in compared.groupby(["model", "parameter"]):
+        g = group.set_index("sampler")
+        assert len(g) == 3
+        for a, b in itertools.combinations(g.index, 2):
+            gap = abs(g.loc[a, "mean"] - g.loc[b, "mean"])
+            z.append(gap / math.hypot(g.loc[a, "mcse_mean"], g.loc[b, "mcse_mean"]))
+            in_sd.append(gap / g["sd"].mean())
+    # the MCSE is about sd / sqrt(ESS): every one between sd / 150 and sd / 10 (ESS from 100 to 22,500)
+    ratio = compared["sd"] / compared["mcse_mean"]
+    assert ratio.between(10, 150).all()
+    assert numbers["n_comparisons"] == len(z) == 30
+    assert numbers["largest_gap_sd"] == pytest.approx(max(in_sd), rel=1e-6)
+    assert numbers["largest_gap_mcse"] == pytest.approx(max(z), rel=1e-6)
+    assert numbers["largest_gap_sd"] < 0.2
+    # "the samplers differ by no more than their Monte Carlo error": no gap beyond 3 combined MCSE, and the
+    # largest no rarer than chance would make it
+    assert numbers["largest_gap_mcse"] < 3
+    chance = 1 - math.erf(max(z) / math.sqrt(2)) ** len(z)
+    assert numbers["gap_mcse_chance"] == pytest.approx(chance, rel=1e-6)
+    assert numbers["gap_mcse_chance"] > 0.05
+    # the figure: each sampler's mean within 2 MCSE of the three samplers' average
+    average = compared.groupby(["model", "parameter"])["mean"].transform("mean")
+    crossing = (compared["mean"] - average).abs() < 2 * compared["mcse_mean"]
+    assert (numbers["bars_crossing"], numbers["n_bars"]) == (crossing.sum(), len(crossing))
 
 
 def test_same_seed_same_draws_with_one_core_or_two_but_not_across_caches(numbers):
