@@ -13,7 +13,7 @@ logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
 from .book import glue
 from .intervals import CI_KIND, CI_PROB, interval
 from .data import (DATA_DIR_ENV, DataError, find_king_county, group_level, load_king_county, load_radon,
-                   recode_groups)
+                   load_sleepstudy, recode_groups)
 from .diagnostics import (ConvergenceError, check_convergence, convergence_table, count_divergences,
                           passes_convergence_check)
 from .metrics import interval_coverage, rmsd
@@ -46,6 +46,7 @@ __all__ = [
     "model_graph",
     "load_king_county",
     "load_radon",
+    "load_sleepstudy",
     "passes_convergence_check",
     "plot_group_fit",
     "plot_shrinkage",

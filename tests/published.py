@@ -60,6 +60,19 @@ KING_COUNTY = {
     "first_sale": "2 May 2014",
 }
 
+# Bates, Maechler, Bolker & Walker (2015), "Fitting linear mixed-effects models using lme4", Journal of
+# Statistical Software 67(1): the REML fit of lmer(Reaction ~ Days + (Days | Subject), sleepstudy).
+LME4_SLEEPSTUDY = {
+    "mu_alpha": Published(251.405, 6.825, "Bates et al. 2015: (Intercept) 251.405 (s.e. 6.825)"),
+    "mu_beta": Published(10.467, 1.546, "Bates et al. 2015: Days 10.467 (s.e. 1.546)"),
+    "sigma_alpha": Published(24.74, None, "Bates et al. 2015: Subject (Intercept) Std.Dev. 24.74"),
+    "sigma_beta": Published(5.92, None, "Bates et al. 2015: Subject Days Std.Dev. 5.92"),
+    "rho": Published(0.07, None, "Bates et al. 2015: Corr 0.07"),
+    "sigma": Published(25.59, None, "Bates et al. 2015: Residual Std.Dev. 25.59"),
+}
+# lme4's help page for sleepstudy: 180 observations, 18 subjects, days 0 to 9
+SLEEPSTUDY = {"n_obs": 180, "n_subjects": 18, "n_days": 10, "first_day": 0, "last_day": 9}
+
 # The pooling chapter's simulated population (TRUTH in chapters/pooling.ipynb).
 POOLING_TRUTH = {"mu_alpha": 2.0, "sigma_alpha": 0.6, "mu_beta": 0.8, "sigma_beta": 0.3, "sigma": 1.0}
 

@@ -177,3 +177,16 @@ def test_download_result_is_cached_and_read(monkeypatch, tmp_path):
     assert len(hlm.load_king_county()) == 6
     assert len(hlm.load_king_county()) == 6
     assert len(calls) == 1, "the second call must read the cache, not download again"
+
+
+def test_sleepstudy_has_lme4_s_shape():
+    sleep = hlm.load_sleepstudy()
+    assert len(sleep) == 180 and sleep["subject"].nunique() == 18  # lme4's sleepstudy
+    assert (sleep.groupby("subject", observed=True)["days"].apply(sorted) == [list(range(10))] * 18).all()
+    assert (sleep["subject"].cat.categories[sleep["subject_idx"]] == sleep["subject"].astype(str)).all()
+    assert 190 < sleep["reaction"].min() < sleep["reaction"].max() < 470  # ms
+
+
+def test_a_missing_sleepstudy_file_says_how_to_make_it(tmp_path):
+    with pytest.raises(hlm.DataError, match="make_sleepstudy.py"):
+        hlm.load_sleepstudy(tmp_path / "nowhere.csv")

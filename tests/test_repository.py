@@ -120,7 +120,7 @@ def test_installed_packages_equal_the_lock():
 
 def test_python_is_3_12_or_newer():
     assert sys.version_info >= (3, 12), "the course runs on Python 3.12 or newer (PyMC 6, ArviZ 1)"
-    assert (ROOT / "runtime.txt").read_text().strip() == "python-3.12", "Binder's runtime.txt names Python 3.12"
+    assert (ROOT / "binder" / "runtime.txt").read_text().strip() == "python-3.12", "Binder's runtime.txt names Python 3.12"
     assert 'requires-python = ">=3.12"' in (ROOT / "pyproject.toml").read_text()
 
 # Names of PyMC 3/5 and ArviZ 0.x that PyMC 6 and ArviZ 1 no longer have (or that mean something else).

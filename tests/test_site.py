@@ -22,7 +22,7 @@ import check_site  # noqa: E402
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
 CHAPTER_TIMES = ROOT / "benchmarks" / "results" / "chapter_times.csv"
 TOC_CHAPTERS = [f for f in toc_files() if f.startswith("chapters/")]
-WORKSHOP_PAGES = ["exercises", "glossary", "bibliography"]
+WORKSHOP_PAGES = ["setup", "troubleshooting", "workshop", "instructor", "exercises", "glossary", "bibliography"]
 NOT_MEASURED = "not measured yet"
 
 
@@ -171,13 +171,17 @@ def exercise_labels():
     return labels
 
 
-def exercise_rows():
-    """(chapter, label, time) for every row of exercises.md's table."""
+DIFFICULTIES = ("basic", "intermediate", "advanced")
+
+
+def exercise_rows(with_difficulty=False):
+    """(chapter, label, time) for every row of exercises.md's table; with_difficulty: (chapter, label,
+    time, difficulty)."""
     rows = []
     for line in (ROOT / "exercises.md").read_text().splitlines():
-        m = re.match(r"\|\s*\{doc\}`([^`]+)`\s*\|\s*\{ref\}`[^`]*<([^>]+)>`\s*\|\s*(.*?)\s*\|$", line)
+        m = re.match(r"\|\s*\{doc\}`([^`]+)`\s*\|\s*\{ref\}`[^`]*<([^>]+)>`\s*\|\s*(.*?)\s*\|\s*(.*?)\s*\|$", line)
         if m:
-            rows.append(m.groups())
+            rows.append(m.groups() if with_difficulty else m.groups()[:3])
     return rows
 
 
@@ -195,6 +199,8 @@ def test_the_exercises_page_lists_every_exercise_once_with_its_chapter_and_time(
     for chapter, label, time in rows:
         assert chapter == labels[label], f"exercises.md: {label} is in {labels[label]}, not {chapter}"
         assert re.fullmatch(r"[1-9]\d* min", time), f"exercises.md: give {label} a time such as '15 min', not {time!r}"
+    for _, label, _, difficulty in exercise_rows(with_difficulty=True):
+        assert difficulty in DIFFICULTIES, f"exercises.md: give {label} a difficulty, one of {DIFFICULTIES}"
 
 
 def test_the_exercises_page_follows_the_order_of_the_chapters():
@@ -318,14 +324,23 @@ def test_the_launch_urls_point_at_each_notebook_in_the_repository():
 
 
 def test_binder_finds_what_the_chapters_need():
-    assert (ROOT / "runtime.txt").read_text().strip() == "python-3.12"
-    apt = (ROOT / "apt.txt").read_text().split()
-    assert "graphviz" in apt
-    lock = [line.split("#")[0].strip() for line in (ROOT / "requirements.txt").read_text().splitlines()]
-    assert "-e ." in lock, "Binder installs hlm_helpers from requirements.txt"
-    post_build = ROOT / "postBuild"
+    # repo2docker reads binder/ when it exists, and then ignores the root's configuration files
+    binder = ROOT / "binder"
+    assert (binder / "runtime.txt").read_text().strip() == "python-3.12"
+    assert "graphviz" in (binder / "apt.txt").read_text().split()
+    ignored = [name for name in ("runtime.txt", "apt.txt", "postBuild", "environment.yml", "Project.toml")
+               if (ROOT / name).exists()]
+    assert not ignored, f"repo2docker ignores {ignored} at the root once binder/ exists: move them to binder/"
+    lines = [line.split("#")[0].strip() for line in (binder / "requirements.txt").read_text().splitlines()]
+    assert [line for line in lines if line] == ["-r ../requirements-participant.txt"], (
+        "Binder builds the participant environment, not the maintainer's")
+    participant = [line.split("#")[0].strip() for line in (ROOT / "requirements-participant.txt").read_text().splitlines()]
+    assert "-e ." in participant, "Binder installs hlm_helpers from requirements-participant.txt"
+    post_build = binder / "postBuild"
     assert post_build.stat().st_mode & 0o111, "repo2docker runs postBuild only if it is executable"
-    assert "hlm.load_king_county()" in post_build.read_text(), "postBuild puts the King County sales in the image"
+    text = post_build.read_text()
+    assert "hlm.load_king_county()" in text, "postBuild puts the King County sales in the image"
+    assert "python check_install.py" in text, "postBuild runs the participants' check, which warms the compile cache"
 
 
 # --- the browser check, on a fixture site -----------------------------------------------------
