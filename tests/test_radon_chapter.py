@@ -29,7 +29,7 @@ PLANTED = [
      "which stops the chapter",
      "replace": [("radon = hlm.load_radon()", 'radon = hlm.load_radon()\nradon["floor"] = 1 - radon["floor"]')]},
     # caught by test_posterior_matches_published (uranium_gamma_1 against G&H 12.6's 0.72)
-    {"name": "uranium_unlogged", "why": "the county uranium used unlogged, as the survey reports it",
+    {"name": "uranium_unlogged", "why": "the county uranium used unlogged, as its source reports it",
      "replace": [('log_uranium = hlm.group_level(df, "county", "log_uranium")',
                   'log_uranium = np.exp(hlm.group_level(df, "county", "log_uranium"))')]},
 ]
@@ -111,19 +111,46 @@ def test_interval_widths_match_the_published_uncertainty(numbers):
 
 
 def test_population_effects_on_the_pci_scale(numbers):
-    # "about 4.3 pCi/L once we undo the log": e^1.46 from G&H 13.1, within two of its s.e. (the mean of
-    # e^mu_alpha sits a little above e^mean, by about sd^2 / 2, under 0.2%)
+    # "the median basement reading in a typical county is about 4.3 pCi/L": e^1.46 from G&H 13.1, within
+    # two of its s.e. (the mean of e^mu_alpha sits a little above e^mean, by about sd^2 / 2, under 0.2%)
     pub = GELMAN_HILL["vivs_mu_alpha"]
     assert math.exp(pub.value - 2 * pub.se) < numbers["basement_level"] < math.exp(pub.value + 2 * pub.se)
-    # "first-floor readings are on average 0.51 times the basement ones": e^-0.68 (G&H 13.1), two s.e.
+    # "first-floor readings are typically 0.51 times the basement ones (a ratio of medians)": e^-0.68
+    # (G&H 13.1), two s.e.
     pub = GELMAN_HILL["vivs_mu_beta"]
     assert math.exp(pub.value - 2 * pub.se) < numbers["first_floor_ratio"] < math.exp(pub.value + 2 * pub.se) < 1
-    # "uranium accounts for about 83% of the variance between county intercepts": G&H's sds (0.16 with
-    # uranium, 0.33 without, 12.5-12.6) give 1 - (0.16/0.33)^2 = 76%; the chapter's slope-varying
-    # model leaves somewhat less unexplained
+    # "changes the log reading by mu_beta ~ -0.68 (it lowers it by 0.68)"
+    assert numbers["hier_mu_beta_drop"] == pytest.approx(-numbers["hier_mu_beta"], abs=1e-12)
+    assert numbers["hier_mu_beta_drop"] > 0
+    # "uranium accounts for 79% of the variance between county intercepts on average, most of it, though
+    # the share is uncertain: its 90% interval runs from 50% to 98%": G&H's sds (0.16 with uranium, 0.33
+    # without, 12.5-12.6) give 1 - (0.16/0.33)^2 = 76%, inside the chapter's interval
     published_share = 100 * (1 - (GELMAN_HILL["uranium_sigma_alpha"].value / GELMAN_HILL["vi_sigma_alpha"].value) ** 2)
     assert numbers["uranium_variance_share"] == pytest.approx(published_share, abs=15)
+    assert numbers["uranium_variance_share_lo"] < published_share < numbers["uranium_variance_share_hi"]
+    assert numbers["uranium_variance_share_lo"] < numbers["uranium_variance_share"] < numbers["uranium_variance_share_hi"]
+    assert numbers["uranium_variance_share_hi"] <= 100
     assert numbers["uranium_variance_share"] > 50  # "most" of it
+    # "uncertain": the interval spans more than a quarter of the scale
+    assert numbers["uranium_variance_share_hi"] - numbers["uranium_variance_share_lo"] > 25
+
+
+def test_uranium_contrasts_stay_inside_the_data(numbers, survey):
+    radon, _, _ = survey
+    u = radon.groupby("county", observed=True)["log_uranium"].first()
+    # "The counties' soil uranium spans a factor of only 4.1 from the lowest to the highest, so a tenfold
+    # contrast would lie outside the data": the survey file's county uranium (natural log)
+    assert numbers["uranium_range_factor"] == pytest.approx(math.exp(u.max() - u.min()), rel=1e-9)
+    assert numbers["uranium_range_factor"] < 10
+    # "twice the soil uranium ... 2^gamma_1 ~ 1.69 times as high": the posterior mean of 2^gamma_1 sits at
+    # 2^(mean gamma_1) up to Jensen's small gap, and inside G&H 12.6's two s.e. (0.72, s.e. 0.09)
+    assert numbers["uranium_doubling_ratio"] == pytest.approx(2 ** numbers["uranium_gamma_1"], abs=0.02)
+    pub = GELMAN_HILL["uranium_gamma_1"]
+    assert 2 ** (pub.value - 2 * pub.se) < numbers["uranium_doubling_ratio"] < 2 ** (pub.value + 2 * pub.se)
+    # "across that whole range the factor is 2.9"
+    assert numbers["uranium_range_ratio"] == pytest.approx(
+        numbers["uranium_range_factor"] ** numbers["uranium_gamma_1"], abs=0.05)
+    assert 1 < numbers["uranium_range_ratio"] < numbers["uranium_range_factor"]
 
 
 def test_unpooled_slope_without_first_floor_homes_is_the_prior(numbers):
@@ -143,8 +170,29 @@ def test_claims_of_the_prose_hold(numbers):
     # for the n_test held-out homes (replaces a hand-set 84 to 97)
     for key in ("coverage_out_hierarchical", "coverage_out_unpooled"):
         assert within_band(numbers[key], 90, numbers["n_test"]), key
-    # "the no-pooling intervals are wider (4.40 against 2.57 log units on average)"
+    # "The no-pooling intervals are wider on average (4.40 against 2.57 log units)"
     assert numbers["width_out_unpooled"] > 1.2 * numbers["width_out_hierarchical"]
+    # "but that average comes from a few homes: 12 of the held-out homes were measured on a floor on which
+    # none of their county's training homes was ... On the other 177 homes": the two parts make up the
+    # whole, and each model's mean width is the two parts' weighted mean
+    unseen, seen = numbers["n_test_unseen_floor"], numbers["n_test_seen_floor"]
+    assert unseen + seen == numbers["n_test"]
+    assert 1 <= unseen < 0.1 * numbers["n_test"]
+    for key in ("unpooled", "hierarchical"):
+        parts = (unseen * numbers[f"width_out_{key}_unseen"] + seen * numbers[f"width_out_{key}_seen"]) / numbers["n_test"]
+        assert parts == pytest.approx(numbers[f"width_out_{key}"], rel=1e-9), key
+    # "a separate regression has only its prior to go on, with intervals 30 log units wide": the prior's
+    # 90% predictive width, 2 * 1.645 * sqrt(var + sigma^2), between a basement seen only through first-floor
+    # homes (alpha | alpha + beta has sd 10 / sqrt(2)) and a first floor never seen (beta's sd 10)
+    sigma = numbers["hier_sigma"]
+    assert 0.95 * 2 * Z90 * math.sqrt(50 + sigma**2) < numbers["width_out_unpooled_unseen"]
+    assert numbers["width_out_unpooled_unseen"] < 1.05 * 2 * Z90 * math.sqrt(100 + sigma**2)
+    # the hierarchical model's there is of the data's size, not the prior's
+    assert numbers["width_out_hierarchical_unseen"] < 2 * Z90 * 2 * sigma
+    # "the widths are close, 2.68 against 2.56, and the separate regressions still predict worse"
+    ratio = numbers["width_out_unpooled_seen"] / numbers["width_out_hierarchical_seen"]
+    assert 1 / 1.15 < ratio < 1.15
+    assert numbers["rmsd_out_hierarchical_seen"] < numbers["rmsd_out_unpooled_seen"]
     # Small counties move further toward the mean than large ones.
     assert numbers["shift_small"] > 3 * numbers["shift_large"]
     # Uranium explains part of the county differences, and helps predict a county never seen.
@@ -236,6 +284,18 @@ def test_the_posts_rmsds_are_not_home_level(numbers, survey):
     text = _markdown(RADON)
     for key in ("rmsd_individual", "rmsd_hierarchical"):
         assert "{:.2f}".format(WIECKI_ELBERS[key].value) in text, WIECKI_ELBERS[key].source
+    # and its description of them, word for word (tests/published.py records it with its source)
+    flat = " ".join(text.split())
+    for key in ("rmsd_code", "rmsd_described"):
+        assert f'"{WIECKI_ELBERS[key]}"' in flat, key
+    # "Values recreated from the posterior draws ... land farther still: their RMSD ... is 1.06 ... close to
+    # sqrt(2) sigma": a recreated value misses its reading by the line's miss plus a new residual, so its
+    # mean square is at least the lines' own plus sigma^2 (less a little for averaging the square roots)
+    for key, fitted in [("unpooled", "rmsd_in_unpooled"), ("hierarchical", "rmsd_in_hierarchical")]:
+        recreated = numbers[f"rmsd_replicate_{key}"]
+        assert recreated > math.sqrt(numbers[fitted] ** 2 + numbers["hier_sigma"] ** 2) - 0.02, key
+        assert recreated == pytest.approx(math.sqrt(2) * GELMAN_HILL["vivs_sigma"].value, abs=0.06), key
+        assert recreated > 5 * WIECKI_ELBERS["rmsd_individual"].value
 
 
 def test_county_level_rmsd(numbers, survey):
@@ -321,3 +381,76 @@ def test_gelman_hill_table_gives_their_numbers(numbers):
     assert numbers["hier_sigma"] == pytest.approx(GELMAN_HILL["vivs_sigma"].value, abs=0.03)
     # the Summary: "0.28 against their 0.34"
     assert "against their 0.34" in text
+
+
+def _conjugate_intercepts_and_slopes(radon, prior_mean, prior_sd, sigma):
+    """Each county's posterior mean (alpha_j, beta_j), in county-code order, under independent normal priors
+    of the given means and sds and a known residual sd: a plug-in that shares no code with the chapter."""
+    import numpy as np
+
+    mean = np.asarray(prior_mean, float)
+    prior_cov = np.diag(np.square(prior_sd))
+    lines = []
+    for _, homes in radon.groupby("county_idx"):
+        x = np.column_stack([np.ones(len(homes)), homes["floor"]])
+        y = homes["log_radon"].to_numpy()
+        lines.append(np.linalg.solve(x.T @ x / sigma**2 + np.linalg.inv(prior_cov),
+                                     x.T @ y / sigma**2 + np.linalg.solve(prior_cov, mean)))
+    lines = np.array(lines)
+    return lines[:, 0], lines[:, 1]
+
+
+def test_not_every_intercept_moves_toward_the_state_mean(numbers, survey):
+    import numpy as np
+
+    radon, homes, first_floor = survey
+    sigma, mu_alpha, mu_beta = numbers["hier_sigma"], numbers["hier_mu_alpha"], numbers["hier_mu_beta"]
+    # the two fits as plug-ins: the no-pooling N(0, 10) priors, and the hierarchy at the glued hyperparameters
+    a_none, b_none = _conjugate_intercepts_and_slopes(radon, [0, 0], [10, 10], sigma)
+    a_part, b_part = _conjugate_intercepts_and_slopes(
+        radon, [mu_alpha, mu_beta], [numbers["hier_sigma_alpha"], numbers["hier_sigma_beta"]], sigma)
+    start, end = a_none - mu_alpha, a_part - mu_alpha
+    away = np.abs(end) > np.abs(start)
+    crosses = np.sign(end) != np.sign(start)
+    # "9 of the 85 end farther from mu_alpha than they started, and 6 end on its other side": the plug-in's
+    # counts, give or take the counties that hardly move (a tie either way)
+    assert abs(numbers["n_moves_away"] - away.sum()) <= 2
+    assert abs(numbers["n_crosses"] - crosses.sum()) <= 2
+    # "Not every county moves toward the state mean"; "Most move toward the state mean"
+    assert numbers["n_moves_away"] >= 1 and numbers["n_crosses"] >= 1
+    assert numbers["n_moves_away"] + numbers["n_crosses"] < numbers["n_counties"] / 2
+    # "of those 25 counties, 0 move away from mu_alpha or past it": with no first-floor home, the pooled
+    # intercept is a weighted mean of the county's and mu_alpha, in the plug-in too
+    basement_only = (first_floor == 0).to_numpy()
+    assert numbers["n_basement_only_away"] == 0
+    assert not (basement_only & (away | crosses)).any()
+    # "Redwood, the one that ends farthest beyond its start, has 5 homes, 1 of them on the first floor":
+    # the plug-in's county, and the survey's counts
+    j = int(np.argmax(np.abs(end) - np.abs(start)))
+    county = homes.index[j]
+    assert numbers["away_county"] == county.title()
+    assert numbers["away_county_homes"] == homes.iloc[j]
+    assert numbers["away_county_first_floor"] == first_floor.iloc[j] >= 1
+    # "goes from 1.54 to 1.69 ... its slope is 1.48 ... pulls the slope to -0.41": the plug-in's values
+    for key, reference in [("away_none", a_none[j]), ("away_partial", a_part[j]),
+                           ("away_beta_none", b_none[j]), ("away_beta_partial", b_part[j])]:
+        assert numbers[key] == pytest.approx(reference, abs=0.05), key
+    # "far from mu_beta; partial pooling pulls the slope to ..., and the intercept shifts the other way"
+    assert abs(numbers["away_beta_partial"] - mu_beta) < abs(numbers["away_beta_none"] - mu_beta)
+    assert abs(numbers["away_beta_none"] - mu_beta) > 2 * numbers["hier_sigma_beta"]
+    intercept_move = numbers["away_partial"] - numbers["away_none"]
+    slope_move = numbers["away_beta_partial"] - numbers["away_beta_none"]
+    assert intercept_move * slope_move < 0
+    assert abs(numbers["away_partial"] - mu_alpha) > abs(numbers["away_none"] - mu_alpha)
+
+
+def test_slopes_without_first_floor_homes_are_the_prior_mean_up_to_monte_carlo_error(numbers):
+    # "their posterior means lie within 0.25 of it, a few times the Monte Carlo standard error of each, about
+    # 0.10": with the prior's sd 10 and an effective sample size near the 4 x 2,000 draws, sd / sqrt(ESS)
+    assert numbers["slope_no_ff_mcse"] == pytest.approx(10 / math.sqrt(4 * 2000), rel=0.35)
+    assert numbers["slope_no_ff_mcse"] <= numbers["slope_no_ff_mcse_max"]
+    assert numbers["slope_no_ff_mcse"] < numbers["slope_no_ff_max_abs"] < 4 * numbers["slope_no_ff_mcse_max"]
+    # "Those with one or two such homes scatter widely ... Partial pooling puts all of them close to mu_beta,
+    # within 0.34 of it"
+    assert numbers["slope_partial_max_dev"] < numbers["slope_none_sd"] / 2
+    assert numbers["slope_partial_max_dev"] < 2 * numbers["hier_sigma_beta"]
