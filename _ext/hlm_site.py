@@ -15,6 +15,11 @@
   comes from the chapter's execution in Jupyter Book's cache (``_build/.jupyter_cache``), so it is
   always the chapter's current figure; a name the chapter does not have is a build warning (an error under
   ``-W``).
+- **Launch buttons open the participant notebook.** Binder and Colab open a chapter page's own
+  source notebook, whose prose is MyST (glued numbers as ``{glue:text}`` roles, exercises as
+  directives) that Jupyter shows raw. A chapter's buttons open ``participant/<chapter>.ipynb``
+  instead (``tools/participant_notebooks.py``: the numbers written in, the exercises as headings,
+  the solutions in a notebook of their own), where that notebook exists.
 """
 
 from __future__ import annotations
@@ -145,7 +150,36 @@ class ReplaceChapterFigures(SphinxPostTransform):
             node.replace_self(image)
 
 
+# --- launch buttons open the participant notebook ----------------------------------------------
+
+PARTICIPANT_FOLDER = "participant"
+
+
+def participant_notebook(pagename: str, srcdir) -> str | None:
+    """The participant notebook of a chapter page ("chapters/radon" -> "participant/radon.ipynb"), if it exists."""
+    if not pagename.startswith("chapters/"):
+        return None
+    path = f"{PARTICIPANT_FOLDER}/{pagename.removeprefix('chapters/')}.ipynb"
+    return path if (Path(srcdir) / path).is_file() else None
+
+
+def launch_participant_notebooks(app, pagename, templatename, context, doctree):
+    """Point a chapter page's Binder and Colab buttons (sphinx-book-theme's, made at priority 501) at
+    its participant notebook."""
+    target = participant_notebook(pagename, app.srcdir)
+    if target is None:
+        return
+    for group in context.get("header_buttons", []):
+        if group.get("label") != "launch-buttons":
+            continue
+        for button in group.get("buttons", []):
+            url = button.get("url", "")
+            if url.endswith(f"/{pagename}.ipynb"):
+                button["url"] = url.removesuffix(f"{pagename}.ipynb") + target
+
+
 def setup(app):
+    app.connect("html-page-context", launch_participant_notebooks, priority=600)
     # last of the page-context handlers, after every extension has added its scripts
     app.connect("html-page-context", keep_one_of_each_script, priority=999)
     app.add_node(pending_chapter_figure)

@@ -313,14 +313,17 @@ def test_colab_installs_what_the_chapters_import_at_the_course_versions():
     assert not missing, f"the chapters import {missing}, which requirements-colab.txt does not install"
 
 
-def test_the_launch_urls_point_at_each_notebook_in_the_repository():
+def test_the_launch_urls_point_at_each_chapter_s_participant_notebook_in_the_repository():
+    # Binder and Colab open participant/<chapter>.ipynb (numbers written in, exercises as headings;
+    # tools/participant_notebooks.py), not the chapter's MyST source (_ext/hlm_site.py)
     for chapter in TOC_CHAPTERS:
         urls = check_site.expected_launch_urls(chapter, CONFIG)
         assert set(urls) == {"Binder", "Colab"}, "_config.yml should configure Binder and Colab launch buttons"
         repo = CONFIG["repository"]["url"].removeprefix("https://github.com/")
-        assert urls["Binder"] == f"https://mybinder.org/v2/gh/{repo}/main?urlpath=lab/tree/{chapter}.ipynb"
-        assert urls["Colab"] == f"https://colab.research.google.com/github/{repo}/blob/main/{chapter}.ipynb"
-        assert (ROOT / f"{chapter}.ipynb").is_file()
+        notebook = f"participant/{chapter.removeprefix('chapters/')}.ipynb"
+        assert urls["Binder"] == f"https://mybinder.org/v2/gh/{repo}/main?urlpath=lab/tree/{notebook}"
+        assert urls["Colab"] == f"https://colab.research.google.com/github/{repo}/blob/main/{notebook}"
+        assert (ROOT / notebook).is_file()
 
 
 def test_binder_finds_what_the_chapters_need():

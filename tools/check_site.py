@@ -16,7 +16,8 @@ For every page in the table of contents it checks that
 - every internal link leads to a file of the site and, with a ``#fragment``, to an element with
   that id on the target page;
 - on a notebook's page, the Binder and Colab launch links open this repository's copy of that
-  notebook (as configured in ``_config.yml``), and the notebook exists;
+  notebook (as configured in ``_config.yml``; for a chapter, its participant notebook in
+  ``participant/``), and the notebook exists;
 
 and, as a reader sees the page, at 1280 px (a desktop) and at 390 px (a phone), that
 
@@ -514,12 +515,24 @@ def check_images(base: str, images) -> list[str]:
 # --- launch buttons ---------------------------------------------------------------------------
 
 
-def expected_launch_urls(page: str, config: dict) -> dict[str, str]:
-    """The Binder and Colab links that _config.yml asks Jupyter Book to put on a notebook's page."""
+def launched_notebook(page: str, book_root: Path = ROOT) -> str:
+    """The notebook a page's launch buttons open: a chapter's participant notebook
+    (participant/<chapter>.ipynb, made by tools/participant_notebooks.py; _ext/hlm_site.py points the
+    buttons at it), else the page's own notebook."""
+    if page.startswith("chapters/"):
+        participant = f"participant/{page.removeprefix('chapters/')}.ipynb"
+        if (book_root / participant).is_file():
+            return participant
+    return f"{page}.ipynb"
+
+
+def expected_launch_urls(page: str, config: dict, book_root: Path = ROOT) -> dict[str, str]:
+    """The Binder and Colab links that _config.yml asks Jupyter Book to put on a notebook's page
+    (to its participant notebook, for a chapter)."""
     repo = config["repository"]
     owner_name = urllib.parse.urlsplit(repo["url"]).path.strip("/")
     branch = repo.get("branch", "main")
-    in_repo = "/".join(p for p in (repo.get("path_to_book", "").strip("/"), f"{page}.ipynb") if p)
+    in_repo = "/".join(p for p in (repo.get("path_to_book", "").strip("/"), launched_notebook(page, book_root)) if p)
     launch = config.get("launch_buttons", {})
     urls = {}
     if launch.get("binderhub_url"):
@@ -536,7 +549,7 @@ def check_launch_links(page: str, links, config: dict, book_root: Path) -> list[
         return []
     hrefs = {absolute for _, absolute, _ in links}
     problems = []
-    for service, url in expected_launch_urls(page, config).items():
+    for service, url in expected_launch_urls(page, config, book_root).items():
         host = urllib.parse.urlsplit(url).netloc
         found = sorted(h for h in hrefs if urllib.parse.urlsplit(h).netloc == host)
         if url not in hrefs:
