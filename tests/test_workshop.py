@@ -92,3 +92,40 @@ def test_the_workshop_pages_are_linked_from_the_landing_page_and_the_readme():
     for page in ("setup", "troubleshooting", "workshop", "instructor"):
         assert f"{{doc}}`{page}`" in intro or f"<{page}>`" in intro, f"intro.md: link {page}"
         assert f"({page}.md)" in readme, f"README.md: link {page}.md"
+
+
+# A chapter may point ahead ("the radon chapter, next, ...", "treats in full", "takes this further"),
+# but not send the reader ahead for what it relies on now: "explained in", "as in", "introduced in" a
+# chapter that comes later in the reading order (issue 21, item 3).
+RELIES_ON = re.compile(r"(explained|introduced|defined|derived|shown|described|met|seen)\s+(with [^.{]*?\s)?in the\s*$"
+                       r"|\bas in the\s*$|\bsee the\s*$", re.I)
+POINTS_AHEAD = re.compile(r"\b(next|later|below|comes? back|takes? this further|in full)\b", re.I)
+
+
+def _chapter_order():
+    return [f.split("/", 1)[1] for f in toc_files() if f.startswith("chapters/")]
+
+
+def test_cross_references_follow_the_reading_order():
+    order = _chapter_order()
+    problems = []
+    for position, chapter in enumerate(order):
+        nb = json.loads((ROOT / "chapters" / f"{chapter}.ipynb").read_text())
+        for cell in nb["cells"]:
+            text = " ".join("".join(cell["source"]).split())
+            for m in re.finditer(r"\{doc\}`(?:[^`<]*<)?(\w+)>?`", text):
+                target = m.group(1)
+                if target not in order or order.index(target) <= position:
+                    continue
+                before = text[max(0, m.start() - 60):m.start()]
+                after = text[m.end():m.end() + 60]
+                if RELIES_ON.search(before) and not POINTS_AHEAD.search(after):
+                    problems.append(f"{chapter}: ...{before}{m.group(0)}{after}...")
+    assert not problems, "sends the reader to a later chapter:\n" + "\n".join(problems)
+
+
+def test_the_cross_reference_check_can_fail():
+    assert RELIES_ON.search("is explained in the ")
+    assert RELIES_ON.search("is explained with Neal's funnel in the ")
+    assert RELIES_ON.search("basement's, as in the ")
+    assert not RELIES_ON.search("which the ")
