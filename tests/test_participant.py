@@ -53,6 +53,7 @@ DETERMINISTIC = {
     "seattle": ["n_sales", "n_zips", "min_zip_sales", "max_zip_sales", "n_train"],
     "capstone": ["n_sales", "n_waterfront", "n_waterfront_zips", "top_zip", "empty_zip"],
     "migration": ["n_sales", "n_draws"],
+    "sleepstudy": ["n_subjects", "n_obs", "n_days", "first_day", "last_day", "ls_slope_min", "ls_slope_max"],
 }
 
 

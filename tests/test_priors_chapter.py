@@ -153,6 +153,16 @@ def test_spread_priors_implications(numbers):
     # "As a statement about counties that is absurd": one pair in twenty differing by a factor beyond
     # 10^10, where the two priors with scale 1 stay under 100
     assert numbers["cauchy_ratio_95"] > 1e10 > 100 > numbers["exponential_ratio_95"]
+    # the prose quotes only its order of magnitude, "about 10^x"
+    assert numbers["cauchy_ratio_log10_95"] == pytest.approx(np.log10(numbers["cauchy_ratio_95"]))
+
+
+def test_the_post_s_half_cauchy_has_the_heavier_tail(numbers):
+    # "Its half-Cauchy spreads, though, have heavier tails than the half-normals of the other sets: with
+    # scale 1, one draw in ten is above 6.3, where a half-normal with scale 1 goes with probability 3e-10"
+    assert numbers["post_cauchy_q90"] == pytest.approx(
+        stats.halfcauchy(scale=WIECKI_ELBERS["half_cauchy_scale"]).ppf(0.9))
+    assert numbers["halfnormal_above_q90"] < 1e-6 < 0.1
 
 
 def test_generous_spread_priors_agree_and_the_tight_one_pulls(numbers, radon_homes):

@@ -100,6 +100,8 @@ def test_the_prior_predictive_check_is_the_priors(numbers):
     share = np.mean([(day[d] < 0).mean() for d in range(10)])
     assert numbers["prior_share_negative"] == pytest.approx(share, abs=0.02)
     assert 0 < numbers["prior_share_negative"] < 0.1  # "little weight on the impossible"
+    # "on the last day more than one in twenty do, since that day's lower bound is below zero"
+    assert numbers["prior_day9_lo"] < 0
 
 
 def test_the_fit_passes_the_check_with_room_to_spare(numbers):
