@@ -323,4 +323,9 @@ TALK = {
         "shape=(1, len(X_cols))",
     ),
     "prior_sd": 10e4,
+    # What the course's brief records of the talk's outline, not its slides' wording: the Seattle cases
+    # it took up and the three questions it asked of a fit (chapters paraphrase these, never quote them).
+    "cases": ("the ladder of models", "a new zip code", "a zip code without representative data"),
+    "checking_questions": ("did it converge", "could the data have come from the posterior",
+                           "is it sensitive to the priors"),
 }

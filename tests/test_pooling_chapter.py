@@ -326,3 +326,5 @@ def test_radon_numbers_match_gelman_and_hill(numbers):
     assert numbers["radon_share_le5"] == pytest.approx((homes <= 5).mean())
     assert 4 < numbers["radon_equal_weight_n"] < 6 and 4 < published_n < 6
     assert 0.4 < numbers["radon_share_le4"] < numbers["radon_share_le5"] < 0.6
+    # "some have over a hundred, as the two largest counties of the radon survey do"
+    assert (homes > 100).sum() == 2 and numbers["n_max"] > 100
