@@ -283,8 +283,8 @@ def load_sleepstudy(path: str | os.PathLike | None = None) -> pd.DataFrame:
     -------
     pandas.DataFrame
         One row per subject and day with ``subject`` (ordered categorical of the study's subject
-        numbers, as strings), ``subject_idx`` (its integer code, 0 to 17), ``days`` (days of
-        sleep restricted to 3 hours a night, 0 to 9) and ``reaction`` (the subject's average
+        numbers, as strings), ``subject_idx`` (its integer code, 0 to 17), ``days`` (the day of
+        the study, 0 to 9; the nights restricted to 3 hours in bed begin after day 2) and ``reaction`` (the subject's average
         reaction time that day, in milliseconds).
     """
     path = Path(path) if path is not None else sleepstudy_path()

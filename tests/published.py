@@ -211,8 +211,8 @@ def group_lines_moments(x, y, group) -> dict:
 
 
 def log_uniform_sizes(low: int, high: int) -> dict:
-    """Group sizes round(exp(U)), U uniform on (log low, log high), the pooling chapter's design ("spread
-    evenly on a log scale from 1 to 200"): P(size = k) for k = low..high, and one size's mean and sd."""
+    """Group sizes round(exp(U)), U uniform on (log low, log high), the pooling chapter's design ("drawn at
+    random, uniformly on a log scale from 1 to 200"): P(size = k) for k = low..high, and one size's mean and sd."""
     span = math.log(high) - math.log(low)
     p = {k: (math.log(min(k + 0.5, high)) - math.log(max(k - 0.5, low))) / span for k in range(low, high + 1)}
     mean = sum(k * pk for k, pk in p.items())

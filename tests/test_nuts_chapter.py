@@ -233,6 +233,15 @@ def test_benchmark_claims(numbers):
     passes = ((runs["r_hat_max"] <= 1.01) & (runs["ess_bulk_min"] >= 400) & (runs["ess_tail_min"] >= 400)
               & (runs["divergences"] == 0))
     assert numbers["radon_runs_passing"] == passes[runs["model"] == "radon"].sum()
+    # "Every radon run has a bulk and tail ESS over 400; those that fail, fail on the worst R-hat or the
+    # divergences ..., and a PyMC run with one core and its copy with two ... fail together"
+    radon_runs = runs[runs["model"] == "radon"]
+    assert (radon_runs[["ess_bulk_min", "ess_tail_min"]] >= 400).all().all()
+    failing = radon_runs[~passes[runs["model"] == "radon"]]
+    assert ((failing["r_hat_max"] > 1.01) | (failing["divergences"] > 0)).all()
+    one_core, two_cores = (radon_runs[radon_runs["sampler"] == s].index for s in ("pymc", "pymc-2cores"))
+    assert (passes[one_core].to_numpy() == passes[two_cores].to_numpy()).all()
+    assert (runs.loc[one_core, "ess_bulk_min"].to_numpy() == runs.loc[two_cores, "ess_bulk_min"].to_numpy()).all()
     assert passes[runs["model"] == "seattle"].all()
     assert numbers["loop_ratio"] > 5
     # the county loop: 85 fits (one per county) of 4 chains x 1,000 draws, against one fit

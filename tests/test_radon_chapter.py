@@ -122,9 +122,10 @@ def test_population_effects_on_the_pci_scale(numbers):
     # "changes the log reading by mu_beta ~ -0.68 (it lowers it by 0.68)"
     assert numbers["hier_mu_beta_drop"] == pytest.approx(-numbers["hier_mu_beta"], abs=1e-12)
     assert numbers["hier_mu_beta_drop"] > 0
-    # "uranium accounts for 79% of the variance between county intercepts on average, most of it, though
-    # the share is uncertain: its 90% interval runs from 50% to 98%": G&H's sds (0.16 with uranium, 0.33
-    # without, 12.5-12.6) give 1 - (0.16/0.33)^2 = 76%, inside the chapter's interval
+    # "Within the uranium model, draw by draw, uranium accounts for 79% of the variance of the county
+    # intercepts on average (the variance of gamma_1 u_j ... against that plus sigma_alpha^2), most of it,
+    # though the share is uncertain": G&H's sds (0.16 with uranium, 0.33 without, 12.5-12.6) give
+    # 1 - (0.16/0.33)^2 = 76%, a share of the same variance by another route, inside the chapter's interval
     published_share = 100 * (1 - (GELMAN_HILL["uranium_sigma_alpha"].value / GELMAN_HILL["vi_sigma_alpha"].value) ** 2)
     assert numbers["uranium_variance_share"] == pytest.approx(published_share, abs=15)
     assert numbers["uranium_variance_share_lo"] < published_share < numbers["uranium_variance_share_hi"]

@@ -15,6 +15,7 @@ import argparse
 import csv
 import datetime
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -62,7 +63,16 @@ def run_variant(chapter: str, name: str, nb, out: Path) -> dict:
     cases = ET.parse(report).getroot().iter("testcase")
     failed = [case.get("name") for case in cases if case.find("failure") is not None or case.find("error") is not None]
     if result.error is not None:
-        outcome = "the chapter stopped: " + result.error.summary.strip().splitlines()[-1][:200]
+        lines = result.error.summary.strip().splitlines()
+        # a failed convergence check lists what failed ("  - sigma_theta: R-hat 1.018 > 1.01"), and the
+        # traceback names the cell ("Cell In[13]"): both, so that the record says which fit stopped
+        problems = [re.sub(r"\x1b\[[0-9;]*m", "", line).strip()[2:] for line in lines
+                    if re.match(r"^\s+- ", re.sub(r"\x1b\[[0-9;]*m", "", line))]
+        cells = re.findall(r"Cell In\[(\d+)\]", re.sub(r"\x1b\[[0-9;]*m", "", result.error.summary))
+        outcome = "the chapter stopped: " + lines[-1][:200]
+        if problems:
+            where = f" at execution count {cells[-1]}" if cells else ""
+            outcome += f" ({'; '.join(problems)}{where})"
     else:
         outcome = f"{len(failed)} tests failed: " + " ".join(failed) if failed else "no test failed"
     return {"chapter": chapter, "caught": bool(failed), "outcome": outcome, "failed": failed,
