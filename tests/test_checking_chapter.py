@@ -102,10 +102,14 @@ def test_posterior_predictive_checks_on_radon(numbers):
 
 def test_loo_pit_p_values(numbers):
     # "Partial pooling's and no pooling's are below the level" (alpha = 0.01): both fail; "Complete pooling's
-    # is above the level and passes. None of the three is far from the level (all lie between 0.001 and 0.1)"
+    # is above the level and passes" (this run's draws: under seed 1 all three fail, benchmarks/seeds.py)
     assert max(numbers["loo_pit_p_partial"], numbers["loo_pit_p_none"]) < 0.01 < numbers["loo_pit_p_complete"]
+    # "Computed from each chain's draws alone, the p-value runs from ... : it moves with the draws it is
+    # computed from, and for no pooling and partial pooling the four chains do not agree on the verdict"
     for key in ("complete", "none", "partial"):
-        assert 0.001 < numbers[f"loo_pit_p_{key}"] < 0.1
+        assert 0 < numbers[f"loo_pit_p_chain_lo_{key}"] < numbers[f"loo_pit_p_chain_hi_{key}"] <= 1
+    for key in ("none", "partial"):
+        assert numbers[f"loo_pit_p_chain_lo_{key}"] < 0.01 < numbers[f"loo_pit_p_chain_hi_{key}"]
 
 
 def test_posterior_predictive_checks_on_prices(numbers):

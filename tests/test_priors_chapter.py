@@ -237,12 +237,20 @@ def test_power_scaling(numbers):
     assert numbers["psens_conflicts"] == "HalfNormal(0.1) (6 counties), HalfNormal(0.1) (85 counties)"
     assert min(numbers["psens_lik_tight_six"], numbers["psens_lik_tight_all"]) > 0.05
     assert numbers["psens_lik_tight_six"] == numbers["psens_lik_six_max"]
-    # "The rule calls the remaining flagged fit ... a strong prior with weak data": the one flagged fit
-    # that is not a conflict, and its prior sensitivity is the one near the line
-    assert numbers["psens_n_flagged"] == 3
+    # "The fit with that highest of the other prior sensitivities, [psens_near_line], sits so near the line
+    # that whether it crosses it turns on the posterior draws (benchmarks/seeds.py: flagged with the
+    # chapter's seed, not with seed 1); where it does, the rule calls it a strong prior with weak data, for
+    # its likelihood sensitivity ... is below the line": the flagged fits are the two conflicts, and that
+    # fit if it crosses
+    assert "HalfNormal(0.1)" not in numbers["psens_near_line"]
+    assert 0.03 < numbers["psens_other_max"] < 0.08
+    assert numbers["psens_lik_near_line"] < 0.05
     flagged = set(numbers["psens_flagged"].split(", "))
-    assert flagged - set(numbers["psens_conflicts"].split(", ")) == {numbers["psens_strong_prior"]}
-    assert "HalfNormal(0.1)" not in numbers["psens_strong_prior"]
+    conflicts = set(numbers["psens_conflicts"].split(", "))
+    assert flagged - conflicts == ({numbers["psens_near_line"]} if numbers["psens_n_flagged"] == 3 else set())
+    assert numbers["psens_n_flagged"] in (2, 3)
+    if numbers["psens_n_flagged"] == 3:
+        assert numbers["psens_strong_prior"] == numbers["psens_near_line"]
     assert numbers["talk_psens_max"] < 0.05  # exercise 3
 
 

@@ -221,11 +221,18 @@ def test_three_county_panels(numbers, survey):
 def test_exercise_solutions_hold(numbers):
     # Exercise 1: complete pooling loses to partial pooling on held-out homes.
     assert numbers["rmsd_out_pooled"] > numbers["rmsd_out_hierarchical"]
-    # Exercise 2: the centred model, otherwise identical, fails the convergence check: "divergent
-    # transitions (here 1)" and a bulk ESS far below the non-centred fit's.
+    # Exercise 2: the centred model, otherwise identical, fails the convergence check, "above all on the
+    # bulk effective sample size of sigma_beta", far below the non-centred fit's (under seeds 1 and 2 too,
+    # where it had no divergence: "Divergent transitions ... come and go with the seed")
     assert numbers["centred_fails"] is True
-    assert numbers["centred_divergences"] >= 1
     assert numbers["centred_sigma_beta_ess"] < 400 <= numbers["hier_sigma_beta_ess"]
+    # "this run had 1" divergent transitions: the count that the check's printed message lists, or none
+    printed = "\n".join(out["text"] for cell in run_chapter(RADON).nb.cells for out in cell.get("outputs", [])
+                        if isinstance(out.get("text"), str) and "did not pass the convergence check" in out["text"])
+    n = numbers["centred_divergences"]
+    plural = "" if n == 1 else "s"
+    assert (f"{n} divergent transition{plural}" in printed) == (n > 0)
+    assert "did not pass the convergence check" in printed
 
 
 def test_figures_are_drawn():
