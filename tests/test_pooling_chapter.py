@@ -328,3 +328,22 @@ def test_radon_numbers_match_gelman_and_hill(numbers):
     assert 0.4 < numbers["radon_share_le4"] < numbers["radon_share_le5"] < 0.6
     # "some have over a hundred, as the two largest counties of the radon survey do"
     assert (homes > 100).sum() == 2 and numbers["n_max"] > 100
+
+
+def test_the_path_from_complete_to_no_pooling(numbers):
+    # "The posterior of sigma_alpha sits between 0.43 and 0.70 (90%)": around its posterior mean
+    assert numbers["path_spread_lo"] < numbers["vi_sigma_alpha"] < numbers["path_spread_hi"]
+    # "... where a group of 100 observations has gone 99% of the way ... and a group of one 22%": the
+    # weights n / (n + n*), with n* = sigma^2 / sigma_alpha^2 at the posterior means (the exercise's
+    # equal-weight size)
+    n_star = numbers["equal_weight_n"]
+    assert numbers["path_share_one_at_mean"] == pytest.approx(1 / (1 + n_star), rel=1e-6)
+    assert numbers["path_share_100_at_mean"] == pytest.approx(100 / (100 + n_star), rel=1e-6)
+    assert numbers["path_share_one_at_mean"] < 0.5 < numbers["path_share_100_at_mean"]
+    # "Even at sigma_alpha = 2.5, the right edge, far beyond what the data allow, a one-observation group has
+    # gone only 85% of the way: the path ends in no pooling only in the limit"
+    assert numbers["path_grid_end"] > 2 * numbers["path_spread_hi"]
+    assert numbers["path_share_one_at_mean"] < numbers["path_share_one_at_end"] < 0.95
+    # "Averaged over the posterior draws of sigma_alpha, these conditional means come within 0.0xx of every
+    # group's posterior mean from NUTS"
+    assert numbers["path_average_gap"] < 0.03
