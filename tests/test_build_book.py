@@ -45,6 +45,26 @@ def test_the_cache_is_emptied_and_a_failing_chapter_is_reported(tmp_path, capsys
     assert cached == {str(good)}  # not the failing one, and nothing from before
 
 
+def test_only_keeps_the_other_executions(tmp_path):
+    # --only executes into the cache without emptying it: the other chapters' records stay
+    cache_dir = tmp_path / "_build" / ".jupyter_cache"
+    old = notebook(tmp_path, "old", "print('old')")
+    assert build_book.execute_all([old], cache_dir, jobs=1, timeout=60, allow_errors=False)
+    new = notebook(tmp_path, "new", "print('new')")
+    assert build_book.execute_all([new], cache_dir, jobs=1, timeout=60, allow_errors=False, empty=False)
+    assert {record.uri for record in get_cache(str(cache_dir)).list_cache_records()} == {str(old), str(new)}
+
+
+def test_only_refuses_unknown_chapters_and_stale_others(tmp_path, capsys):
+    assert build_book.main(["--only", "no_such_chapter", "--path-output", str(tmp_path)]) == 2
+    assert "no_such_chapter is not a chapter of _toc.yml" in capsys.readouterr().err
+    # an empty cache: every other chapter's execution is missing, so it refuses before executing pooling
+    assert build_book.main(["--only", "pooling", "--path-output", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "radon" in err and "pooling" not in err.split("so the site")[0]
+    assert not (tmp_path / "_build" / ".jupyter_cache").exists()
+
+
 def test_it_refuses_a_configuration_that_would_execute_again(tmp_path, capsys):
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     assert config["execute"]["execute_notebooks"] == "cache"  # what the README's build relies on

@@ -3,7 +3,7 @@
 import pytest
 from scipy import stats
 
-from chapters import ROOT
+from chapters import ROOT, run_chapter
 from published import GELMAN_HILL, GELMAN_HILL_COMPLETE_SIGMA, KING_COUNTY, RADON, psis_good_k, within_band
 
 CHECKING = ROOT / "chapters" / "checking.ipynb"
@@ -169,3 +169,14 @@ def test_exercises(numbers):
     assert numbers["floor_observed"] == RADON["n_at_floor"]
     assert numbers["floor_expected"] < 1
     assert numbers["floor_p"] < 0.05
+
+
+def test_the_posterior_predictive_statistics_are_drawn(numbers):
+    # "each panel counts the 85 counties by their p-value": every county of the survey
+    assert numbers["n_counties_ppc"] == RADON["n_counties"]
+    # the two figures of the statistics (six panels each), with the captions the prose names
+    nb = run_chapter(CHECKING).nb
+    names = [c.metadata.get("mystnb", {}).get("figure", {}).get("name") for c in nb.cells]
+    for name in ("fig-checking-ppc-stats", "fig-checking-ppc-counties"):
+        cell = nb.cells[names.index(name)]
+        assert any("image/png" in out.get("data", {}) for out in cell.get("outputs", [])), name

@@ -374,3 +374,16 @@ def test_readme_sampler_table_matches_benchmark():
             quoted = [float(cell.split(" s")[0]) for cell in cells]
             expected = [round(medians[(model, cache, s)], 1) for s in SAMPLERS]
             assert quoted == pytest.approx(expected, abs=0.051), (model, cache, quoted, expected)
+
+
+def test_the_energy_plot_shows_the_bfmi(numbers):
+    # "For the centred fit the changes spread 0.34 times as far as the energies, for the non-centred fit
+    # 0.84 times: the narrower the outline ..., the lower the BFMI, which in each chain is about the square
+    # of that ratio (the smallest over the chains is the one quoted above)"
+    assert numbers["energy_sd_ratio_centred"] < numbers["energy_sd_ratio_non_centred"] <= 1.5
+    for form in ("centred", "non_centred"):
+        squared = numbers[f"energy_sd_ratio_{form}"] ** 2
+        # the smallest chain's BFMI is at most the pooled ratio's square, and not far below it
+        assert 0.4 * squared < numbers[f"radon_bfmi_{form}"] <= 1.05 * squared, form
+    # the centred fit's is below the 0.3 that the chapter calls the funnel's signature, the other's above
+    assert numbers["radon_bfmi_centred"] < 0.3 < numbers["radon_bfmi_non_centred"]

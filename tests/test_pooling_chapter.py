@@ -344,6 +344,7 @@ def test_the_path_from_complete_to_no_pooling(numbers):
     # gone only 85% of the way: the path ends in no pooling only in the limit"
     assert numbers["path_grid_end"] > 2 * numbers["path_spread_hi"]
     assert numbers["path_share_one_at_mean"] < numbers["path_share_one_at_end"] < 0.95
-    # "Averaged over the posterior draws of sigma_alpha, these conditional means come within 0.0xx of every
-    # group's posterior mean from NUTS"
+    # "Averaged over the posterior draws of sigma_alpha, these conditional means come within 0.007 of every
+    # group's posterior mean from NUTS, of the order of those means' Monte Carlo error (up to 0.00x)"
     assert numbers["path_average_gap"] < 0.03
+    assert numbers["path_average_gap"] < 2 * numbers["path_mcse_max"]

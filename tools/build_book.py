@@ -5,6 +5,13 @@ Usage (from the project root)::
     python tools/build_book.py              # what the README and CI run
     python tools/build_book.py --jobs 1     # one chapter at a time, as a plain jupyter-book build does
     python tools/build_book.py --path-output /tmp/book --config other_config.yml   # passed on
+    python tools/build_book.py --only pooling radon   # re-execute these chapters only, then render
+
+``--only`` is for a maintainer who changed one or two chapters: it executes the chapters named into
+the existing cache (without emptying it) and renders the site, and refuses, before executing
+anything, when another chapter's cached execution is not current (``tests/chapters.py``: of its
+code, with the helpers and the lock as they are now), since the site would then show stale outputs.
+CI and the README's build run without it.
 
 Jupyter Book 1 executes the notebooks one after another while Sphinx reads them. Most of a
 chapter's time runs on one core (compiling each model, drawing figures, computing summaries), so on
@@ -73,12 +80,14 @@ def execute(path: Path, timeout: int, allow_errors: bool) -> tuple[Path, nbforma
     return path, result.nb, result.time, (result.exc_string if result.err is not None else None)
 
 
-def execute_all(notebooks: list[Path], cache_dir: Path, jobs: int, timeout: int, allow_errors: bool) -> bool:
-    """Execute the notebooks into an emptied jupyter-cache at cache_dir; True if every one succeeded."""
+def execute_all(notebooks: list[Path], cache_dir: Path, jobs: int, timeout: int, allow_errors: bool,
+                empty: bool = True) -> bool:
+    """Execute the notebooks into a jupyter-cache at cache_dir, emptied first unless empty is False; True if
+    every one succeeded."""
     from jupyter_cache import get_cache
     from jupyter_cache.base import CacheBundleIn
 
-    if cache_dir.exists():
+    if empty and cache_dir.exists():
         shutil.rmtree(cache_dir)
     cache = get_cache(str(cache_dir))
     stamp = fingerprint()  # the helpers and the lock these executions ran with (tests/chapters.py reads it)
@@ -109,6 +118,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="chapters executed at a time (default: 2, or 1 on a 1-core machine)")
     parser.add_argument("--config", type=Path, help="jupyter-book's --config (default: _config.yml)")
     parser.add_argument("--path-output", type=Path, help="jupyter-book's --path-output (default: the project root)")
+    parser.add_argument("--only", nargs="+", metavar="CHAPTER",
+                        help="re-execute only these chapters (names in chapters/, such as pooling) into the existing "
+                             "cache; the others' cached executions must be current")
     args = parser.parse_args(argv)
 
     config = args.config or ROOT / "_config.yml"
@@ -125,9 +137,26 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     if mode == "cache":
         notebooks = toc_notebooks()
+        if args.only:
+            by_name = {path.stem: path for path in notebooks}
+            unknown = [name for name in args.only if name not in by_name]
+            if unknown:
+                print(f"--only: {', '.join(unknown)} is not a chapter of _toc.yml; the chapters are "
+                      f"{', '.join(sorted(by_name))}", file=sys.stderr)
+                return 2
+            from chapters import cached_execution
+
+            stale = [path.stem for path in notebooks
+                     if path.stem not in args.only and cached_execution(path, cache_dir) is None]
+            if stale:
+                print(f"--only: the cached executions of {', '.join(stale)} are missing or not current (their "
+                      "code, the helpers or the lock changed since), so the site would show stale outputs: add "
+                      "them to --only, or run the whole build without it", file=sys.stderr)
+                return 2
+            notebooks = [by_name[name] for name in args.only]
         print(f"executing {len(notebooks)} chapters, {args.jobs} at a time, into {cache_dir}", flush=True)
         if not execute_all(notebooks, cache_dir, args.jobs, int(settings.get("timeout", 600)),
-                           bool(settings.get("allow_errors", False))):
+                           bool(settings.get("allow_errors", False)), empty=not args.only):
             return 1
         print(f"every chapter executed in {time.perf_counter() - start:.0f} s; rendering the site", flush=True)
     else:
