@@ -378,8 +378,9 @@ def test_readme_sampler_table_matches_benchmark():
 
 def test_the_energy_plot_shows_the_bfmi(numbers):
     # "For the centred fit the changes spread 0.34 times as far as the energies, for the non-centred fit
-    # 0.84 times: the narrower the outline ..., the lower the BFMI, which in each chain is about the square
-    # of that ratio (the smallest over the chains is the one quoted above)"
+    # 0.84 times: the narrower the outline ..., the lower the BFMI. The square of that ratio is about the BFMI
+    # of the four chains pooled, an average of the chains' own BFMIs ..., so the chains' BFMIs spread around
+    # it; the smallest of them is the one quoted above"
     assert numbers["energy_sd_ratio_centred"] < numbers["energy_sd_ratio_non_centred"] <= 1.5
     for form in ("centred", "non_centred"):
         squared = numbers[f"energy_sd_ratio_{form}"] ** 2
