@@ -75,7 +75,7 @@ def rmsd_sd(resid, n):
 def test_full_data(numbers, sales):
     for name in ("n_sales", "n_zips", "min_zip_sales", "max_zip_sales"):
         assert numbers[name] == KING_COUNTY[name], name
-    # "The median house sold for $450,000 and had 1,910 square feet of living area."
+    # "The median sale price was for $450,000 and had 1,910 square feet of living area."
     assert numbers["median_price"] == KING_COUNTY_MEDIANS["median_price"] == sales["price"].median()
     assert numbers["median_sqft"] == KING_COUNTY_MEDIANS["median_sqft"] == sales["sqft_living"].median()
     # "The indicator matrix has 21,613 x 70 entries": a row per sale, a column per zip code
@@ -313,7 +313,7 @@ def test_unrepresentative_zip_code(numbers, sales, split):
     assert zip_levels[numbers["narrow_zip"]] > zip_levels.median()
     # "Borrowing helped, against no pooling's 0.43, but the pull overshot: on all its sales the zip code's
     # elasticity is 0.68, below partial pooling's 0.74 from the largest houses. This zip code's elasticity
-    # is lower than its price level predicts": no pooling < all sales < partial pooling < expected slope
+    # is lower than the training fit expects for its price level": no pooling < all sales < partial pooling < expected slope
     assert (numbers["narrow_slope_none"] < numbers["full_slope_narrow"] < numbers["narrow_slope_partial"]
             < numbers["narrow_expected_slope"])
     assert numbers["narrow_slope_none_sd"] > 2 * numbers["narrow_slope_partial_sd"]
