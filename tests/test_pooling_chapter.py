@@ -341,7 +341,7 @@ def test_the_path_from_complete_to_no_pooling(numbers):
     assert numbers["path_share_100_at_mean"] == pytest.approx(100 / (100 + n_star), rel=1e-6)
     assert numbers["path_share_one_at_mean"] < 0.5 < numbers["path_share_100_at_mean"]
     # "Even at sigma_alpha = 2.5, the right edge, far beyond what the data allow, a one-observation group has
-    # gone only 85% of the way: the path ends in no pooling only in the limit"
+    # gone only 85% of the way: the path ends in no pooling of the intercepts only in the limit"
     assert numbers["path_grid_end"] > 2 * numbers["path_spread_hi"]
     assert numbers["path_share_one_at_mean"] < numbers["path_share_one_at_end"] < 0.95
     # "Averaged over the posterior draws of sigma_alpha, these conditional means come within 0.007 of every
